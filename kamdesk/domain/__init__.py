@@ -1,0 +1,1 @@
+"""Business rules in plain Python (no Qt): functions take a Session and never commit."""

@@ -1,0 +1,36 @@
+"""Which store the app opens: the manager's own once signed in, the demo portfolio until then."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kamdesk.config import Settings
+from kamdesk.domain import demo
+from kamdesk.store.database import Store, open_store
+
+
+@dataclass
+class Workspace:
+    store: Store
+    demo: bool
+
+
+def _remove_database(settings: Settings) -> None:
+    path = settings.demo_database_path
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def open_workspace(settings: Settings) -> Workspace:
+    """``--demo`` always starts on a fresh demo store; without a signed-in store the demo is used."""
+    if not settings.demo and settings.database_path.exists():
+        return Workspace(open_store(settings.database_path, settings.backup_dir), demo=False)
+    if settings.demo:
+        _remove_database(settings)
+    store = open_store(settings.demo_database_path, settings.backup_dir)
+    if store.user_id is None:
+        with store.sessions.begin() as session:
+            demo.generate(session, settings.demo_size)
+        store.close()
+        store = open_store(settings.demo_database_path, settings.backup_dir)
+    return Workspace(store, demo=True)

@@ -1,0 +1,53 @@
+"""Rows to and from JSON-safe dicts: the payload of outbox entries and of the sync protocol."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Date, inspect
+from sqlalchemy.orm import Mapper
+
+from kamdesk.models.base import SyncColumns, UTCDateTime
+
+
+def _column_types(model: type[SyncColumns]) -> dict[str, Any]:
+    mapper: Mapper[Any] = inspect(model)
+    return {attr.key: attr.columns[0].type for attr in mapper.column_attrs}
+
+
+def value_to_wire(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def row_to_wire(obj: SyncColumns) -> dict[str, Any]:
+    """Every mapped column of ``obj`` as JSON-safe values, keyed by attribute name."""
+    return {key: value_to_wire(getattr(obj, key)) for key in _column_types(type(obj))}
+
+
+def fields_from_wire(model: type[SyncColumns], data: dict[str, Any]) -> dict[str, Any]:
+    """Parse wire values back into Python values for ``model``'s columns; unknown keys are refused."""
+    types = _column_types(model)
+    unknown = set(data) - set(types)
+    if unknown:
+        raise KeyError(f"{model.__tablename__} has no field(s) {', '.join(sorted(unknown))}")
+    parsed: dict[str, Any] = {}
+    for key, value in data.items():
+        column_type = types[key]
+        if value is None:
+            parsed[key] = None
+        elif isinstance(column_type, UTCDateTime):
+            moment = datetime.fromisoformat(value)
+            parsed[key] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        elif isinstance(column_type, Date):
+            parsed[key] = date.fromisoformat(value)
+        else:
+            parsed[key] = value
+    return parsed

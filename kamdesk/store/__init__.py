@@ -1,0 +1,1 @@
+"""The local SQLite store: engine and sessions, migrations, and the outbox writer."""

@@ -1,4 +1,9 @@
-"""Composition root: settings → store → Qt application → main window. No globals beyond Qt's own."""
+"""Composition root: settings → Qt application → main window → store (opened off the GUI thread)
+→ sections. No globals beyond Qt's own.
+
+The window appears before the database layer is imported: importing SQLAlchemy and the models
+costs more than building every widget, so it happens on a worker thread while the window paints.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,21 @@ import sys
 import time
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kamdesk.config import Settings
-from kamdesk.domain.workspace import open_workspace
 from kamdesk.errors import UserError
 from kamdesk.i18n import _
 from kamdesk.ui.fonts import install_cjk_font
 from kamdesk.ui.main_window import MainWindow, Section
+from kamdesk.ui.operations import run_in_background
+
+if TYPE_CHECKING:
+    from kamdesk.domain.workspace import Workspace
+    from kamdesk.store.database import Store
 
 log = logging.getLogger("kamdesk")
 
@@ -44,11 +54,10 @@ def _report_bug(kind: type[BaseException], error: BaseException, trace: Tracebac
         )
 
 
-def build_sections(window_store: object) -> list[Section]:
+def build_sections(store: Store) -> list[Section]:
     from kamdesk.ui.portfolio_view import PortfolioView
 
-    store = window_store
-    return [Section("portfolio", _("Portfolio"), lambda: PortfolioView(store.sessions))]  # type: ignore[attr-defined]
+    return [Section("portfolio", _("Portfolio"), lambda: PortfolioView(store.sessions))]
 
 
 def create_application(settings: Settings) -> QApplication:
@@ -63,29 +72,51 @@ def create_application(settings: Settings) -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def _open_workspace(settings: Settings) -> Workspace:
+    from kamdesk.domain.workspace import open_workspace
+
+    return open_workspace(settings)
+
+
 def run(settings: Settings) -> int:
     started = time.perf_counter()
     configure_logging(settings)
     app = create_application(settings)
     sys.excepthook = _report_bug
-    try:
-        workspace = open_workspace(settings)
-    except UserError as error:
-        log.warning("cannot open the store: %s", error)
-        QMessageBox.critical(None, _("kamdesk cannot open your data"), error.message)
-        return 1
-    window = MainWindow(workspace.store, build_sections(workspace.store), demo=workspace.demo)
-    if settings.exit_after_start:
+    window = MainWindow()
+    outcome: dict[str, object] = {"code": 0}
 
-        def report_and_quit() -> None:
-            print(
+    def opened(workspace: Workspace) -> None:
+        outcome["workspace"] = workspace
+        window.attach(workspace.store, build_sections(workspace.store), demo=workspace.demo)
+        if settings.exit_after_start:
+            print(f"portfolio_ready_at={time.time():.6f}", flush=True)
+            QTimer.singleShot(0, app.quit)
+
+    def failed(error: BaseException) -> None:
+        outcome["code"] = 1
+        if not isinstance(error, UserError):
+            _report_bug(type(error), error, error.__traceback__)
+            app.quit()
+            return
+        log.warning("cannot open the store: %s", error)
+        print(error.message, file=sys.stderr)
+        if not settings.exit_after_start:
+            QMessageBox.critical(window, _("kamdesk cannot open your data"), error.message)
+        app.quit()
+
+    if settings.exit_after_start:
+        window.shown.connect(
+            lambda: print(
                 f"main_window_shown_at={time.time():.6f} startup_s={time.perf_counter() - started:.3f}",
                 flush=True,
             )
-            QTimer.singleShot(0, app.quit)
-
-        window.shown.connect(report_and_quit)
+        )
     window.show()
-    code = app.exec()
-    workspace.store.close()
-    return code
+    operation = run_in_background(lambda: _open_workspace(settings), opened, failed)
+    app.exec()
+    del operation
+    workspace = outcome.get("workspace")
+    if workspace is not None:
+        workspace.store.close()  # type: ignore[attr-defined]
+    return int(outcome["code"])  # type: ignore[call-overload]

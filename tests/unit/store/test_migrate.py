@@ -41,7 +41,9 @@ def test_empty_file_migrates_to_head_and_matches_the_models(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("start", known_revisions()[:-1])
-def test_each_earlier_revision_upgrades_to_head_keeping_data_and_backing_up(tmp_path: Path, start: str) -> None:
+def test_each_earlier_revision_upgrades_to_head_keeping_data_and_backing_up(
+    tmp_path: Path, start: str
+) -> None:
     path = tmp_path / "store.sqlite3"
     migrate(path, tmp_path / "backups", target=start)
     assert read_revision(path) == start

@@ -137,7 +137,7 @@ def test_no_synced_model_can_be_added_without_the_outbox(store, model) -> None:
 def test_direct_attribute_change_is_refused(store) -> None:
     with store.sessions.begin() as session:
         account = outbox.insert(session, factories.account())
-    with pytest.raises(UnrecordedWriteError, match="Account.name"), store.sessions.begin() as session:
+    with pytest.raises(UnrecordedWriteError, match=r"Account\.name"), store.sessions.begin() as session:
         session.get(Account, account.id).name = "改名不留痕"
 
 

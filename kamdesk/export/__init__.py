@@ -1,0 +1,1 @@
+"""XLSX / CSV writers for reports and lists."""

@@ -1,0 +1,1 @@
+"""PDFs with ReportLab: the bundled CJK font, visit sheets, report PDFs."""

@@ -175,7 +175,6 @@ WRITER = textwrap.dedent(
     from tests import factories
 
     store = open_store(Path(sys.argv[1]), Path(sys.argv[2]))
-    print("ready", flush=True)
     n = 0
     while True:
         with store.sessions.begin() as session:
@@ -183,6 +182,8 @@ WRITER = textwrap.dedent(
             for city in ("株洲市", "湘潭市"):
                 outbox.update(session, account, city=city)
         n += 1
+        if n == 1:
+            print("committed", flush=True)
     """
 )
 
@@ -198,7 +199,7 @@ def test_kill_9_while_writing_never_leaves_a_row_without_its_entry(tmp_path: Pat
         cwd=Path(__file__).resolve().parents[3],
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])},
     )
-    assert child.stdout is not None and child.stdout.readline().strip() == b"ready"
+    assert child.stdout is not None and child.stdout.readline().strip() == b"committed"
     time.sleep(delay)
     child.send_signal(signal.SIGKILL)
     child.wait()

@@ -217,11 +217,8 @@ def _account(session: Session, account_id: str) -> Account:
 
 def account_profile(session: Session, account: Account) -> AccountProfile:
     names = _user_names(session, {account.primary_manager_id, account.secondary_manager_id})
-    place = "".join(
-        part
-        for part in (account.city, account.district)
-        if part and not (account.address or "").startswith(part)
-    )
+    address = account.address or ""
+    place = "".join(part for part in (account.city, account.district) if part and part not in address)
     return AccountProfile(
         id=account.id,
         code=account.code,
@@ -232,7 +229,7 @@ def account_profile(session: Session, account: Account) -> AccountProfile:
         sub_industry=account.sub_industry,
         scope_label=label(account.scope_level),
         status_label=label(account.status),
-        address=place + (account.address or ""),
+        address=place + address,
         primary_manager=names.get(account.primary_manager_id or ""),
         secondary_manager=names.get(account.secondary_manager_id or ""),
         customer_since=account.customer_since,

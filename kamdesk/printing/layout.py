@@ -76,6 +76,7 @@ class Styles:
     cell: ParagraphStyle
     cell_right: ParagraphStyle
     cell_head: ParagraphStyle
+    cell_head_right: ParagraphStyle
     label: ParagraphStyle
     warning: ParagraphStyle
     centered: ParagraphStyle
@@ -110,6 +111,7 @@ def sheet_styles() -> Styles:
             cell=derive("cell", fontSize=8.5, leading=11),
             cell_right=derive("cell-right", fontSize=8.5, leading=11, alignment=TA_RIGHT),
             cell_head=derive("cell-head", fontSize=8.5, leading=11, textColor=INK),
+            cell_head_right=derive("cell-head-right", fontSize=8.5, leading=11, alignment=TA_RIGHT),
             label=derive("label", fontSize=9.5, leading=13.5),
             warning=derive("warning", fontSize=9, leading=12.5, textColor=WARN),
             centered=derive("centered", alignment=TA_CENTER),

@@ -162,7 +162,12 @@ def _products(products: list[ProductInfo], today: date) -> Flowable:
     if not products:
         return p(_("No products recorded."), "muted")
     head = [_("Product"), _("Category"), _("Qty"), _("Monthly fee"), _("Since"), _("Contract ends")]
-    rows: list[list[object]] = [[Paragraph(escape(h), styles.cell_head) for h in head]]
+    rows: list[list[object]] = [
+        [
+            Paragraph(escape(h), styles.cell_head_right if i in (2, 3) else styles.cell_head)
+            for i, h in enumerate(head)
+        ]
+    ]
     for item in products:
         ends, attention = contract_text(item.end_date, today)
         rows.append(
@@ -182,7 +187,11 @@ def _products(products: list[ProductInfo], today: date) -> Flowable:
 def _billing(billing: list[BillingMonth]) -> Flowable:
     styles = sheet_styles()
     rows: list[list[object]] = [
-        [Paragraph(escape(h), styles.cell_head) for h in (_("Month"), _("Billed"), _("Arrears"))]
+        [
+            Paragraph(escape(_("Month")), styles.cell_head),
+            Paragraph(escape(_("Billed")), styles.cell_head_right),
+            Paragraph(escape(_("Arrears")), styles.cell_head_right),
+        ]
     ]
     for month in billing:
         rows.append(
@@ -272,7 +281,12 @@ def _open_items(data: PrevisitData) -> list[Flowable]:
     story.append(Spacer(1, 2 * mm))
     if data.needs:
         head = [_("Raised"), _("Need / opportunity"), _("Category"), _("Estimated value")]
-        rows = [[Paragraph(escape(h), styles.cell_head) for h in head]]
+        rows = [
+            [
+                Paragraph(escape(h), styles.cell_head_right if i == 3 else styles.cell_head)
+                for i, h in enumerate(head)
+            ]
+        ]
         for need in data.needs:
             text = need.title + (f"：{need.description}" if need.description else "")
             rows.append(

@@ -15,8 +15,10 @@ from kamdesk.printing.data import BillingMonth, ContactInfo, PrevisitData, Produ
 from kamdesk.printing.form_sheet import blank_form, p, signature_block
 from kamdesk.printing.layout import (
     CONTENT_WIDTH,
+    MUTED,
     RULE,
     SHADE,
+    WARN,
     PageHeader,
     build_pdf,
     cell_style,
@@ -28,6 +30,9 @@ from kamdesk.printing.template import parse_template
 BIRTHDAY_SOON_DAYS = 30
 CONTRACT_SOON_DAYS = 90
 DATE = "%Y-%m-%d"
+
+
+SHORT_VALUE = 18  # characters that always fit a 65 mm profile cell on one line
 
 
 def _d(day: date | None) -> str:
@@ -80,11 +85,12 @@ def _profile(data: PrevisitData) -> Table:
     a = data.account
     styles = sheet_styles()
 
-    def k(text: str) -> Paragraph:
-        return Paragraph(escape(text), styles.muted)
+    def k(text: str) -> str:
+        return text
 
-    def v(text: str | None) -> Paragraph:
-        return Paragraph(escape(text or "—"), styles.cell)
+    def v(text: str | None) -> Paragraph | str:
+        # Short values stay plain strings (no paragraph parse); long ones wrap.
+        return Paragraph(escape(text), styles.cell) if text and len(text) > SHORT_VALUE else (text or "—")
 
     industry = a.industry_label + (f" · {a.sub_industry}" if a.sub_industry else "")
     rows = [
@@ -112,6 +118,9 @@ def _profile(data: PrevisitData) -> Table:
             ("BOX", (0, 0), (-1, -1), 0.5, RULE),
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
             ("BACKGROUND", (0, 0), (0, -1), SHADE),
+            ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+            ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
+            ("TEXTCOLOR", (2, 0), (2, -1), MUTED),
             ("BACKGROUND", (2, 0), (2, 3), SHADE),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
@@ -137,24 +146,29 @@ def _contacts(contacts: list[ContactInfo], today: date) -> Flowable:
         _("Notes"),
     ]
     rows: list[list[object]] = [[Paragraph(escape(h), styles.cell_head) for h in head]]
-    for c in contacts:
+    soon_rows: list[int] = []
+    for row, c in enumerate(contacts, start=1):
         birthday = birthday_text(c.birthday, today)
         soon = (
             c.birthday is not None and (next_birthday(c.birthday, today) - today).days <= BIRTHDAY_SOON_DAYS
         )
+        if soon:
+            soon_rows.append(row)
+        # Short bounded values (role, phone numbers, dates) are plain strings: no paragraph parse.
         rows.append(
             [
                 Paragraph(escape(c.name), styles.cell),
                 Paragraph(escape(" · ".join(x for x in (c.title, c.department) if x)), styles.cell),
-                Paragraph(escape(c.role_label), styles.cell),
-                Paragraph(escape(c.mobile or ""), styles.cell),
-                Paragraph(escape(c.phone or ""), styles.cell),
-                Paragraph(escape(birthday), styles.warning if soon else styles.cell),
-                Paragraph(escape(c.notes or ""), styles.cell),
+                c.role_label,
+                c.mobile or "",
+                c.phone or "",
+                birthday,
+                Paragraph(escape(c.notes or ""), styles.cell) if c.notes else "",
             ]
         )
     widths = [17 * mm, 32 * mm, 17 * mm, 23 * mm, 24 * mm, 30 * mm]
-    return data_table(rows, [*widths, CONTENT_WIDTH - sum(widths)])
+    marks = [("TEXTCOLOR", (5, row), (5, row), WARN) for row in soon_rows]
+    return data_table(rows, [*widths, CONTENT_WIDTH - sum(widths)], extra_style=marks)
 
 
 def _products(products: list[ProductInfo], today: date) -> Flowable:
@@ -168,20 +182,23 @@ def _products(products: list[ProductInfo], today: date) -> Flowable:
             for i, h in enumerate(head)
         ]
     ]
-    for item in products:
+    marks: list[tuple[object, ...]] = [("ALIGN", (2, 1), (3, -1), "RIGHT")]
+    for row, item in enumerate(products, start=1):
         ends, attention = contract_text(item.end_date, today)
+        if attention:
+            marks.append(("TEXTCOLOR", (5, row), (5, row), WARN))
         rows.append(
             [
                 Paragraph(escape(item.name), styles.cell),
-                Paragraph(escape(item.category_label), styles.cell),
-                Paragraph(str(item.quantity), styles.cell_right),
-                Paragraph(format_yuan(item.monthly_fee_fen), styles.cell_right),
-                Paragraph(_d(item.start_date), styles.cell),
-                Paragraph(escape(ends), styles.warning if attention else styles.cell),
+                item.category_label,
+                str(item.quantity),
+                format_yuan(item.monthly_fee_fen),
+                _d(item.start_date),
+                ends,
             ]
         )
     widths = [48 * mm, 22 * mm, 11 * mm, 25 * mm, 21 * mm]
-    return data_table(rows, [*widths, CONTENT_WIDTH - sum(widths)])
+    return data_table(rows, [*widths, CONTENT_WIDTH - sum(widths)], extra_style=marks)
 
 
 def _billing(billing: list[BillingMonth]) -> Flowable:
@@ -196,23 +213,23 @@ def _billing(billing: list[BillingMonth]) -> Flowable:
     for month in billing:
         rows.append(
             [
-                Paragraph(month.month.strftime("%Y-%m"), styles.cell),
-                Paragraph(
-                    format_yuan(month.amount_fen) if month.amount_fen is not None else "—", styles.cell_right
-                ),
-                Paragraph(format_yuan(month.arrears_fen) if month.arrears_fen else "—", styles.cell_right),
+                month.month.strftime("%Y-%m"),
+                format_yuan(month.amount_fen) if month.amount_fen is not None else "—",
+                format_yuan(month.arrears_fen) if month.arrears_fen else "—",
             ]
         )
     billed = [m.amount_fen for m in billing if m.amount_fen is not None]
     if billed:
         rows.append(
             [
-                Paragraph(escape(_("Average")), styles.cell_head),
-                Paragraph(format_yuan(sum(billed) // len(billed)), styles.cell_right),
+                _("Average"),
+                format_yuan(sum(billed) // len(billed)),
                 "",
             ]
         )
-    table = data_table(rows, [20 * mm, 32 * mm, 26 * mm], zebra=False)
+    table = data_table(
+        rows, [20 * mm, 32 * mm, 26 * mm], zebra=False, extra_style=[("ALIGN", (1, 1), (2, -1), "RIGHT")]
+    )
     trend = _trend_text(billing)
     chart = billing_chart(billing)
     right: list[Flowable] = [chart]
@@ -242,11 +259,11 @@ def _visits(data: PrevisitData) -> Flowable:
     for visit in data.recent_visits:
         rows.append(
             [
-                Paragraph(visit.occurred_at.strftime(DATE) if visit.occurred_at else "", styles.cell),
-                Paragraph(escape(visit.kind_label), styles.cell),
+                visit.occurred_at.strftime(DATE) if visit.occurred_at else "",
+                visit.kind_label,
                 Paragraph(escape(visit.manager or ""), styles.cell),
                 Paragraph(escape(_(", ").join(visit.contacts)), styles.cell),
-                Paragraph(f"{visit.satisfaction}/5" if visit.satisfaction else "", styles.cell),
+                f"{visit.satisfaction}/5" if visit.satisfaction else "",
                 Paragraph(escape(visit.summary or ""), styles.cell),
             ]
         )

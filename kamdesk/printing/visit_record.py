@@ -13,6 +13,7 @@ from kamdesk.printing.data import VisitRecordData
 from kamdesk.printing.form_sheet import answered_form, p, section_bar, signature_block
 from kamdesk.printing.layout import (
     CONTENT_WIDTH,
+    MUTED,
     RULE,
     SHADE,
     PageHeader,
@@ -23,6 +24,9 @@ from kamdesk.printing.layout import (
 from kamdesk.printing.template import parse_template
 
 MOMENT = "%Y-%m-%d %H:%M"
+
+
+SHORT_VALUE = 18  # characters that always fit a 65 mm profile cell on one line
 
 
 def _m(moment: datetime | None) -> str:
@@ -66,11 +70,12 @@ def _banners(data: VisitRecordData) -> list[Flowable]:
 def _facts(data: VisitRecordData) -> Table:
     styles = sheet_styles()
 
-    def k(text: str) -> Paragraph:
-        return Paragraph(escape(text), styles.muted)
+    def k(text: str) -> str:
+        return text
 
-    def v(text: str | None) -> Paragraph:
-        return Paragraph(escape(text or "—"), styles.cell)
+    def v(text: str | None) -> Paragraph | str:
+        # Short values stay plain strings (no paragraph parse); long ones wrap.
+        return Paragraph(escape(text), styles.cell) if text and len(text) > SHORT_VALUE else (text or "—")
 
     duration = _("{minutes} min").format(minutes=data.duration_minutes) if data.duration_minutes else None
     rows = [
@@ -94,6 +99,9 @@ def _facts(data: VisitRecordData) -> Table:
             ("BOX", (0, 0), (-1, -1), 0.5, RULE),
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
             ("BACKGROUND", (0, 0), (0, -1), SHADE),
+            ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+            ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
+            ("TEXTCOLOR", (2, 0), (2, -1), MUTED),
             ("BACKGROUND", (2, 1), (2, 4), SHADE),
             ("SPAN", (1, 0), (3, 0)),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),

@@ -101,8 +101,8 @@ def check_options(labels: list[str], width: float = ANSWER_WIDTH) -> Flowable:
 
 
 def _contact_label(contact: ContactInfo) -> str:
-    detail = " ".join(part for part in (contact.title, contact.role_label) if part)
-    return f"{contact.name}（{detail}）" if detail else contact.name
+    """Name and decision role: short enough for the boxes to line up in columns."""
+    return f"{contact.name}（{contact.role_label}）" if contact.role_label else contact.name
 
 
 def _blank_answer(
@@ -199,7 +199,13 @@ def blank_form(
 
 
 def signature_block() -> Flowable:
-    """Signature and date lines for the manager and the customer (with room for a stamp)."""
+    """Signature and date lines for the manager and the customer, kept on one page."""
+    return KeepTogether(signature_flowables())
+
+
+def signature_flowables() -> list[Flowable]:
+    """The signature lines as plain flowables, for a caller's own KeepTogether (KeepTogether
+    cannot nest: an inner one reports an endless height and the outer one breaks the page)."""
     table = Table(
         [
             [Blanks([_("Account manager (signature):"), Blank()]), Blanks([_("Date:"), Blank()])],
@@ -209,7 +215,7 @@ def signature_block() -> Flowable:
         rowHeights=[11 * mm, 11 * mm],
     )
     table.setStyle(cell_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    return KeepTogether([Spacer(1, 3 * mm), table])
+    return [Spacer(1, 3 * mm), table]
 
 
 def answered_form(

@@ -6,13 +6,13 @@ from datetime import date, timedelta
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from kamdesk.domain.vocabulary import format_yuan
 from kamdesk.i18n import _
 from kamdesk.printing.chart import billing_chart
 from kamdesk.printing.data import BillingMonth, ContactInfo, PrevisitData, ProductInfo
-from kamdesk.printing.form_sheet import blank_form, p, signature_block
+from kamdesk.printing.form_sheet import blank_form, p, signature_flowables
 from kamdesk.printing.layout import (
     CONTENT_WIDTH,
     MUTED,
@@ -28,6 +28,7 @@ from kamdesk.printing.layout import (
 from kamdesk.printing.template import parse_template
 
 BIRTHDAY_SOON_DAYS = 30
+HEADING_ROOM = 30 * mm  # a heading needs this much page left below it, or it starts a new page
 CONTRACT_SOON_DAYS = 90
 DATE = "%Y-%m-%d"
 
@@ -322,10 +323,12 @@ def _open_items(data: PrevisitData) -> list[Flowable]:
     return story
 
 
-def _heading(text: str) -> Paragraph:
-    heading = Paragraph(escape(text), sheet_styles().heading)
-    heading.keepWithNext = True
-    return heading
+def _heading(text: str) -> list[Flowable]:
+    """A section heading that never ends a page: with little room left it starts the next one.
+
+    (``keepWithNext`` would instead push a long table and its heading to a new page whole.)
+    """
+    return [CondPageBreak(HEADING_ROOM), Paragraph(escape(text), sheet_styles().heading)]
 
 
 def previsit_story(data: PrevisitData) -> list[Flowable]:
@@ -335,14 +338,14 @@ def previsit_story(data: PrevisitData) -> list[Flowable]:
         Paragraph(escape(_("Pre-visit sheet")), styles.muted),
         Paragraph(escape(data.account.name), styles.title),
         _profile(data),
-        _heading(_("Contacts and decision roles")),
+        *_heading(_("Contacts and decision roles")),
         _contacts(data.contacts, data.today),
-        _heading(_("Products held")),
+        *_heading(_("Products held")),
         _products(data.products, data.today),
-        KeepTogether([_heading(_("Billing, last six months")), _billing(data.billing)]),
-        _heading(_("Last three visits")),
+        KeepTogether([*_heading(_("Billing, last six months"))[1:], _billing(data.billing)]),
+        *_heading(_("Last three visits")),
         _visits(data),
-        _heading(_("Open complaints and needs")),
+        *_heading(_("Open complaints and needs")),
         *_open_items(data),
         PageBreak(),
         *visit_form_story(data),
@@ -377,7 +380,7 @@ def visit_form_story(data: PrevisitData) -> list[Flowable]:
     form = blank_form(template or parse_template({"sections": []}), data.contacts, data.products)
     # The signature lines never stand alone on a last page: they keep the last field with them.
     story.extend(form[:-2])
-    story.append(KeepTogether([*form[-2:], signature_block()]))
+    story.append(KeepTogether([*form[-2:], *signature_flowables()]))
     return story
 
 

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from kamdesk.i18n import _
 from kamdesk.printing.data import ContactInfo, ProductInfo
@@ -32,6 +32,7 @@ from kamdesk.printing.widgets import BOX, Blank, Blanks, CheckOptions, RuledLine
 LABEL_WIDTH = 58 * mm
 ANSWER_WIDTH = CONTENT_WIDTH - LABEL_WIDTH
 LONG_TEXT_LINES = 4
+MAX_CONTACT_BOXES = 60  # more would not fit one page; the form row cannot break
 AMENDED_BACKGROUND = colors.HexColor("#fff4e5")
 
 
@@ -138,7 +139,9 @@ def _blank_answer(
                 flowables.insert(0, p(_("Tick all that apply"), "muted"))
             return flowables
         case "contact":
-            flowables = [check_options([_contact_label(c) for c in contacts])] if contacts else []
+            # Decision-makers come first; past MAX_CONTACT_BOXES the rest are written under "Other".
+            shown = [_contact_label(c) for c in contacts[:MAX_CONTACT_BOXES]]
+            flowables = [check_options(shown)] if shown else []
             return [*flowables, Blanks(other)]
         case "product":
             names = [f"{item.name}（{item.category_label}）" for item in products]
@@ -218,6 +221,22 @@ def signature_flowables() -> list[Flowable]:
     return [Spacer(1, 3 * mm), table]
 
 
+ANSWER_CHUNK = 160  # characters per row of a long answer (about three lines)
+
+
+def answer_chunks(text: str) -> list[str]:
+    """``text`` cut at line ends, and long lines at ``ANSWER_CHUNK`` characters."""
+    chunks: list[str] = []
+    for line in text.splitlines() or [text]:
+        while len(line) > ANSWER_CHUNK:
+            cut = max(line.rfind(mark, ANSWER_CHUNK // 2, ANSWER_CHUNK) for mark in " ，。；、,.;")
+            cut = cut + 1 if cut > 0 else ANSWER_CHUNK
+            chunks.append(line[:cut])
+            line = line[cut:]
+        chunks.append(line)
+    return [chunk for chunk in chunks if chunk.strip()] or [text]
+
+
 def answered_form(
     template: FormTemplateSpec,
     answers: Mapping[str, Any],
@@ -235,7 +254,8 @@ def answered_form(
     number = 0
     for section in template.sections:
         rows: list[list[Any]] = []
-        marks: list[int] = []
+        marks: list[int] = []  # rows of corrected answers
+        joins: list[int] = []  # rows that continue the answer of the row above
         for field in section.fields:
             number += 1  # numbered as on the blank form, so "7." is the same question on both
             if field.key not in shown:
@@ -243,38 +263,50 @@ def answered_form(
             text = answer_text(
                 field, answers.get(field.key), contact_names=contact_names, product_names=product_names
             )
-            cell: list[Flowable] = [p(text) if text else p(_("(not answered)"), "muted")]
+            # A long answer becomes several rows: a table row cannot break across pages.
+            cells: list[list[Flowable]] = (
+                [[p(chunk)] for chunk in answer_chunks(text)] if text else [[p(_("(not answered)"), "muted")]]
+            )
+            corrected = False
             if original is not None:
                 before_value = original.get(field.key) if field.key in shown_before else None
                 before = answer_text(
                     field, before_value, contact_names=contact_names, product_names=product_names
                 )
                 if before != text:
-                    marks.append(len(rows))
+                    corrected = True
                     was = before or _("(not answered)")
-                    cell.append(
+                    cells[-1].append(
                         Paragraph(
                             escape(_("Corrected — previously: {answer}").format(answer=was)), styles.warning
                         )
                     )
-            rows.append(
-                [
-                    Paragraph(f'<font color="#616e7c">{number}.</font> {escape(field.label)}', styles.label),
-                    cell,
-                ]
-            )
+            label = Paragraph(f'<font color="#616e7c">{number}.</font> {escape(field.label)}', styles.label)
+            for index, cell in enumerate(cells):
+                if index:
+                    joins.append(len(rows))
+                if corrected:
+                    marks.append(len(rows))
+                rows.append([label if index == 0 else "", cell])
         if not rows:
             continue
         table = Table(rows, colWidths=[LABEL_WIDTH, ANSWER_WIDTH])
         style = cell_style(_FIELD_STYLE.getCommands())
+        for row in joins:
+            style.add("LINEBELOW", (0, row - 1), (-1, row - 1), 0.6, colors.white)
+            style.add("TOPPADDING", (0, row), (-1, row), 0)
+            style.add("BOTTOMPADDING", (0, row - 1), (-1, row - 1), 0)
         for row in marks:
             style.add("BACKGROUND", (0, row), (-1, row), AMENDED_BACKGROUND)
             style.add("LINEBEFORE", (0, row), (0, row), 2.5, WARN)
+        for row in joins:
+            if row in marks:
+                style.add("LINEBELOW", (0, row - 1), (-1, row - 1), 0.6, AMENDED_BACKGROUND)
         table.setStyle(style)
         if section.title:
-            bar = section_bar(section.title)
-            bar.keepWithNext = True
-            story.append(bar)
+            # keepWithNext would carry a long table to the next page whole; leave room instead.
+            story.append(CondPageBreak(25 * mm))
+            story.append(section_bar(section.title))
         story.append(table)
         story.append(Spacer(1, 2 * mm))
     return story

@@ -252,3 +252,23 @@ def test_english_sheets_print_too(sample) -> None:
     set_language("en")
     pdf = _previsit(sample)
     assert_contains(pdf, "Pre-visit sheet", "Contacts and decision roles", "Page 1 of", "张喆")
+
+
+def test_a_very_long_answer_flows_over_pages_without_losing_text(sample) -> None:
+    sentences = [
+        f"第{n}段：客户详细说明了专线晚高峰丢包、视频会议卡顿和物联网卡欠费停机的情况。" for n in range(120)
+    ]
+    story = "".join(sentences)
+    with sample.store.sessions.begin() as session:
+        visit_id = seed.add_visit(
+            session,
+            sample.account_id,
+            status=VisitStatus.SUBMITTED,
+            template=sample.template,
+            answers={"has_complaint": True, "complaint": story, "notes": "第二段\n另起一行的说明"},
+        )
+    with sample.store.sessions() as session:
+        pdf = sheets.visit_record_pdf(session, visit_id)
+    assert page_count(pdf) >= 2
+    assert_contains(pdf, *sentences, "另起一行的说明")  # page breaks come between, so not as one string
+    assert_inside_the_page(pdf)

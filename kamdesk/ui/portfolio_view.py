@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kamdesk.i18n import _, ngettext
 from kamdesk.ui.portfolio_model import Column, PortfolioTableModel
+from kamdesk.ui.print_actions import install_account_print_menu
 
 SEARCH_DEBOUNCE_MS = 150
 
@@ -46,6 +47,7 @@ class PortfolioView(QWidget):
             if column is not Column.NAME:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
+        install_account_print_menu(self.table, sessions)
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kamdesk.domain.reports.content import ReportContent
-from kamdesk.domain.reports.figures import ReportFigures, Section, figure_label
+from kamdesk.domain.reports.figures import ReportFigures, Section, Unit, figure_label
+from kamdesk.domain.vocabulary import format_yuan
 from kamdesk.i18n import _
 
 FELL_CHECKED = (
@@ -41,6 +42,10 @@ def _number(value: float | int) -> str:
     return f"{value:g}" if isinstance(value, int) or value == int(value) else f"{value:.1f}"
 
 
+def _shown(value: float | int, unit: Unit) -> str:
+    return format_yuan(int(value)) if unit is Unit.FEN else _number(value)
+
+
 def requirements(figures: ReportFigures, content: ReportContent) -> list[Requirement]:
     """Every reason this report needs, each marked satisfied or not."""
     found: list[Requirement] = []
@@ -54,10 +59,8 @@ def requirements(figures: ReportFigures, content: ReportContent) -> list[Require
                     key,
                     _("{figure} fell from {previous} to {current}: write the reason.").format(
                         figure=figure_label(key),
-                        previous=_number(
-                            figure.previous / 100 if key == "revenue.amount" else figure.previous
-                        ),
-                        current=_number(figure.value / 100 if key == "revenue.amount" else figure.value),
+                        previous=_shown(figure.previous, figure.unit),
+                        current=_shown(figure.value, figure.unit),
                     ),
                     _has_reason(content, section),
                 )

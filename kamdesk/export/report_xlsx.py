@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from kamdesk.domain.reports.display import period_title, revenue_basis, team_note
 from kamdesk.domain.reports.figures import Figure, Section, Unit, change_rate, section_title
@@ -45,42 +46,62 @@ def _cell_value(value: int | float | None, unit: Unit) -> int | float | None:
     return value / 100 if unit is Unit.FEN else value
 
 
-def _header(sheet: Worksheet, row: int, titles: list[str]) -> None:
-    for column, title in enumerate(titles, start=1):
-        cell = sheet.cell(row=row, column=column, value=title)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
+class _Sheet:
+    """Rows appended in order to a write-only sheet (openpyxl's fast path: no cell objects kept
+    in memory, which matters for the thousands of detail rows of a big portfolio)."""
+
+    def __init__(self, sheet: WriteOnlyWorksheet, widths: list[int]) -> None:
+        self.sheet = sheet
+        self.rows = 0
+        for column, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+
+    def cell(self, value: Any, number_format: str | None = None, *, font: Font | None = None,
+             fill: PatternFill | None = None, wrap: bool = False) -> WriteOnlyCell:  # fmt: skip
+        cell = WriteOnlyCell(self.sheet, value=value)
+        if number_format is not None and value is not None:
+            cell.number_format = number_format
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if wrap:
+            cell.alignment = WRAP
+        return cell
+
+    def append(self, values: list[Any]) -> None:
+        self.sheet.append(values)
+        self.rows += 1
+
+    def header(self, titles: list[str]) -> None:
+        self.append([self.cell(title, font=BOLD, fill=HEADER_FILL) for title in titles])
+
+    def heading(self, text: str, font: Font = BOLD) -> None:
+        self.append([self.cell(text, font=font)])
 
 
-def _widths(sheet: Worksheet, widths: list[int]) -> None:
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-
-
-def _figure_row(sheet: Worksheet, row: int, figure: Figure) -> None:
+def _figure_row(out: _Sheet, figure: Figure) -> list[Any]:
     number_format = FORMATS[figure.unit]
-    sheet.cell(row=row, column=1, value=section_title(figure.section))
-    sheet.cell(row=row, column=2, value=figure.label)
-    for column, value in ((3, figure.value), (4, figure.previous), (5, figure.last_year)):
-        cell = sheet.cell(row=row, column=column, value=_cell_value(value, figure.unit))
-        cell.number_format = number_format
+    row: list[Any] = [section_title(figure.section), figure.label]
+    values = (figure.value, figure.previous, figure.last_year)
+    row += [out.cell(_cell_value(value, figure.unit), number_format) for value in values]
     if figure.unit in (Unit.COUNT, Unit.FEN, Unit.RATING):
-        for column, base in ((6, figure.previous), (7, figure.last_year)):
-            cell = sheet.cell(row=row, column=column, value=change_rate(figure.value, base))
-            cell.number_format = PERCENT_FORMAT
-    sheet.cell(row=row, column=8, value=len(figure.records) or None).number_format = COUNT_FORMAT
+        bases = (figure.previous, figure.last_year)
+        row += [out.cell(change_rate(figure.value, base), PERCENT_FORMAT) for base in bases]
+    else:
+        row += [None, None]
+    row.append(out.cell(len(figure.records) or None, COUNT_FORMAT))
+    return row
 
 
-def _figures_sheet(sheet: Worksheet, document: ReportDocument) -> None:
+def _figures_sheet(out: _Sheet, document: ReportDocument) -> None:
     figures = document.figures
-    sheet.title = _("Figures")
-    sheet.cell(row=1, column=1, value=period_title(document.period)).font = TITLE
-    sheet.cell(row=2, column=1, value=document.author_name or "")
-    sheet.cell(row=3, column=1, value=revenue_basis(figures))
-    sheet.cell(row=4, column=1, value=team_note(figures))
-    _header(
-        sheet,
-        6,
+    out.heading(period_title(document.period), TITLE)
+    out.append([document.author_name or ""])
+    out.append([revenue_basis(figures)])
+    out.append([team_note(figures)])
+    out.append([])
+    out.header(
         [
             _("Section"),
             _("Figure"),
@@ -90,117 +111,86 @@ def _figures_sheet(sheet: Worksheet, document: ReportDocument) -> None:
             _("Change vs previous"),
             _("Change vs last year"),
             _("Records"),
-        ],
+        ]
     )
-    row = 7
     for figure in figures.figures:
-        _figure_row(sheet, row, figure)
-        row += 1
+        out.append(_figure_row(out, figure))
     if figures.team is not None:
         for kind in ("onsite", "phone", "sms"):
-            sheet.cell(row=row, column=1, value=section_title(Section.ACTIVITY))
-            sheet.cell(row=row, column=2, value=_("Team average: {figure}").format(
-                figure=figures.get(f"activity.{kind}").label))  # fmt: skip
-            sheet.cell(row=row, column=3, value=figures.team.by_kind()[kind]).number_format = DECIMAL_FORMAT
-            row += 1
-    row += 1
-    sheet.cell(row=row, column=1, value=_("Revenue trend")).font = BOLD
-    row += 1
-    _header(sheet, row, [_("Month"), _("Revenue")])
+            label = _("Team average: {figure}").format(figure=figures.get(f"activity.{kind}").label)
+            out.append([section_title(Section.ACTIVITY), label,
+                        out.cell(figures.team.by_kind()[kind], DECIMAL_FORMAT)])  # fmt: skip
+    out.append([])
+    out.heading(_("Revenue trend"))
+    out.header([_("Month"), _("Revenue")])
     for month, fen in figures.revenue_trend:
-        row += 1
-        sheet.cell(row=row, column=1, value=month).number_format = MONTH_FORMAT
-        sheet.cell(row=row, column=2, value=fen / 100).number_format = YUAN_FORMAT
+        out.append([out.cell(month, MONTH_FORMAT), out.cell(fen / 100, YUAN_FORMAT)])
     if figures.weeks:
-        row += 2
-        sheet.cell(row=row, column=1, value=_("Weeks of the month")).font = BOLD
-        row += 1
-        _header(
-            sheet,
-            row,
+        out.append([])
+        out.heading(_("Weeks of the month"))
+        out.header(
             [_("Week"), _("From"), _("To"), _("On-site visits"), _("Phone visits"), _("SMS sent"),
              _("Weekly report")],
         )  # fmt: skip
         for week in figures.weeks:
-            row += 1
-            values: list[Any] = [week.label, week.start, week.end, week.onsite, week.phone, week.sms,
-                                 _status_label(week.report_status)]  # fmt: skip
-            for column, value in enumerate(values, start=1):
-                cell = sheet.cell(row=row, column=column, value=value)
-                if column in (2, 3):
-                    cell.number_format = DATE_FORMAT
-                elif column in (4, 5, 6):
-                    cell.number_format = COUNT_FORMAT
-    sheet.freeze_panes = "A7"
-    _widths(sheet, [26, 40, 18, 18, 18, 16, 16, 10])
+            out.append(
+                [week.label, out.cell(week.start, DATE_FORMAT), out.cell(week.end, DATE_FORMAT),
+                 out.cell(week.onsite, COUNT_FORMAT), out.cell(week.phone, COUNT_FORMAT),
+                 out.cell(week.sms, COUNT_FORMAT), _status_label(week.report_status)]
+            )  # fmt: skip
 
 
 def _status_label(status: str | None) -> str:
     return {"draft": _("Draft"), "submitted": _("Submitted")}.get(status or "", _("No report"))
 
 
-def _narrative_sheet(sheet: Worksheet, document: ReportDocument) -> None:
+def _narrative_sheet(out: _Sheet, document: ReportDocument) -> None:
     content = document.content
-    _header(sheet, 1, [_("Section"), _("Reasons"), _("Measures")])
-    row = 1
+    out.header([_("Section"), _("Reasons"), _("Measures")])
     for section in Section:
-        row += 1
         text = content.text(section)
-        sheet.cell(row=row, column=1, value=section_title(section)).alignment = WRAP
-        sheet.cell(row=row, column=2, value=text.reasons).alignment = WRAP
-        sheet.cell(row=row, column=3, value=text.measures).alignment = WRAP
-    row += 2
-    sheet.cell(row=row, column=1, value=_("Last period's plan")).font = BOLD
-    row += 1
-    _header(sheet, row, [_("Plan item"), _("Account"), _("Done"), _("Reason")])
+        out.append(
+            [out.cell(value, wrap=True) for value in (section_title(section), text.reasons, text.measures)]
+        )
+    out.append([])
+    out.heading(_("Last period's plan"))
+    out.header([_("Plan item"), _("Account"), _("Done"), _("Reason")])
     for review in content.review:
-        row += 1
-        done = "" if review.done is None else (_("Done") if review.done else _("Not done"))
-        for column, value in enumerate(
-            [review.item.text, review.item.account_name or "", done, review.reason], start=1
-        ):
-            sheet.cell(row=row, column=column, value=value).alignment = WRAP
-    row += 2
-    sheet.cell(row=row, column=1, value=_("Plan for next period")).font = BOLD
-    row += 1
-    _header(sheet, row, [_("Plan item"), _("Account")])
+        done = None if review.done is None else (_("Done") if review.done else _("Not done"))
+        values = [review.item.text, review.item.account_name, done, review.reason or None]
+        out.append([out.cell(value, wrap=True) for value in values])
+    out.append([])
+    out.heading(_("Plan for next period"))
+    out.header([_("Plan item"), _("Account")])
     for item in content.plan:
-        row += 1
-        sheet.cell(row=row, column=1, value=item.text).alignment = WRAP
-        sheet.cell(row=row, column=2, value=item.account_name or "").alignment = WRAP
-    _widths(sheet, [30, 60, 60, 40])
+        out.append([out.cell(item.text, wrap=True), out.cell(item.account_name, wrap=True)])
 
 
-def _details_sheet(sheet: Worksheet, document: ReportDocument) -> None:
-    _header(
-        sheet,
-        1,
+def _details_sheet(out: _Sheet, document: ReportDocument) -> None:
+    out.header(
         [_("Section"), _("Figure"), _("Date"), _("Account"), _("Description"), _("Amount"), _("Rating"),
          _("Record type"), _("Record id")],
     )  # fmt: skip
-    row = 1
+    out.sheet.freeze_panes = "A2"
     for figure in document.figures.figures:
         section, label = section_title(figure.section), figure.label
         for record in figure.records:
-            row += 1
-            sheet.append(
-                [section, label, record.day, record.account_name, record.text,
-                 record.amount_fen / 100 if record.amount_fen is not None else None, record.rating,
-                 record.entity, record.id]
+            amount = record.amount_fen / 100 if record.amount_fen is not None else None
+            out.append(
+                [section, label, out.cell(record.day, DATE_FORMAT), record.account_name, record.text or None,
+                 out.cell(amount, YUAN_FORMAT), record.rating, record.entity, record.id]
             )  # fmt: skip
-            sheet.cell(row=row, column=3).number_format = DATE_FORMAT
-            sheet.cell(row=row, column=6).number_format = YUAN_FORMAT
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:I{max(row, 1)}"
-    _widths(sheet, [22, 32, 12, 34, 50, 16, 8, 16, 38])
+    out.sheet.auto_filter.ref = f"A1:I{max(out.rows, 1)}"
 
 
 def write_report_xlsx(document: ReportDocument, path: Path) -> Path:
     """Write ``document`` to ``path`` (.xlsx) and return it."""
-    workbook = Workbook()
-    _figures_sheet(workbook.active, document)
-    _narrative_sheet(workbook.create_sheet(_("Narrative")), document)
-    _details_sheet(workbook.create_sheet(_("Details")), document)
+    workbook = Workbook(write_only=True)
+    figures = _Sheet(workbook.create_sheet(_("Figures")), [26, 40, 18, 18, 18, 16, 16, 10])
+    figures.sheet.freeze_panes = "A7"
+    _figures_sheet(figures, document)
+    _narrative_sheet(_Sheet(workbook.create_sheet(_("Narrative")), [30, 60, 60, 40]), document)
+    _details_sheet(_Sheet(workbook.create_sheet(_("Details")), [22, 32, 12, 34, 50, 16, 8, 16, 38]), document)
     workbook.properties.title = period_title(document.period)
     workbook.properties.creator = document.author_name or "kamdesk"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,21 +14,22 @@ import random
 import sys
 import tempfile
 import time
-from datetime import date, time as clock_time, timedelta
+from datetime import date, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select
 
-from kamdesk.domain import demo, reports  # noqa: E402
-from kamdesk.domain.clock import business_datetime  # noqa: E402
-from kamdesk.export.report_xlsx import write_report_xlsx  # noqa: E402
-from kamdesk.models import Account, Visit, new_id, utcnow  # noqa: E402
-from kamdesk.models.enums import ReportKind, VisitKind, VisitStatus  # noqa: E402
-from kamdesk.printing.report_pdf import write_report_pdf  # noqa: E402
-from kamdesk.store.database import open_store  # noqa: E402
-from kamdesk.store.outbox import applying_remote  # noqa: E402
+from kamdesk.domain import demo, reports
+from kamdesk.domain.clock import business_datetime
+from kamdesk.export.report_xlsx import write_report_xlsx
+from kamdesk.models import Account, Visit, new_id, utcnow
+from kamdesk.models.enums import ReportKind, VisitKind, VisitStatus
+from kamdesk.printing.report_pdf import write_report_pdf
+from kamdesk.store.database import open_store
+from kamdesk.store.outbox import applying_remote
 
 TODAY = date(2026, 11, 23)
 
@@ -77,7 +78,7 @@ def seed(path: Path, accounts: int, visits: int) -> None:
     store.close()
 
 
-def timed(label: str, action):  # noqa: ANN202
+def timed(label: str, action):
     """Wall-clock time, and this process's CPU time (the machine may be shared and loaded)."""
     started, cpu = time.perf_counter(), time.process_time()
     result = action()
@@ -106,8 +107,8 @@ def main() -> None:
             lambda: reports.compute_figures(session, week, scope),
         )
     records = sum(len(f.records) for f in figures.figures)
-    print(f"  figures carry {records} records; visits in the week: {figures.value('activity.onsite')} on-site, "
-          f"{figures.value('activity.phone')} phone, {figures.value('activity.sms')} SMS")  # fmt: skip
+    onsite, phone, sms = (figures.value(f"activity.{kind}") for kind in ("onsite", "phone", "sms"))
+    print(f"  figures carry {records} records; the week's visits: {onsite} on-site, {phone} phone, {sms} SMS")
     with store.sessions.begin() as session:
         document = timed(
             "build + store the weekly draft",

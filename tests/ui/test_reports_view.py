@@ -127,3 +127,15 @@ def test_the_month_is_built_and_listed(qtbot, view) -> None:
         view.month_button.click()
     assert opened.args[0].period.kind is ReportKind.MONTHLY and opened.args[0].period.label == "2026-01"
     assert [row.period.label for row in view.model.rows] == ["2026-01", "2026-W01"]
+
+
+def test_the_reports_section_is_registered_in_the_app(qtbot, demo_store) -> None:
+    from kamdesk.app import build_sections
+
+    section = next(s for s in build_sections(demo_store) if s.key == "reports")
+    widget = section.build()
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.opened, timeout=30_000) as opened:
+        widget.build(ReportKind.WEEKLY)
+    assert opened.args[0].figures.value("accounts.portfolio_end") > 0
+    widget.tasks.wait()

@@ -70,7 +70,9 @@ def test_required_reasons_are_shown_inline_and_block_submit(qtbot, view, store) 
         report = session.scalars(select(Report)).one()
         assert report.status is ReportStatus.SUBMITTED
         assert report.narrative["sections"]["accounts"]["reasons"].startswith("岳阳自来水")
-        assert session.scalars(select(OutboxEntry).where(OutboxEntry.entity == "reports")).one().op == "insert"
+        assert (
+            session.scalars(select(OutboxEntry).where(OutboxEntry.entity == "reports")).one().op == "insert"
+        )
 
 
 def test_typing_autosaves_the_draft(qtbot, view, store) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -273,5 +274,5 @@ def write_report_pdf(document: ReportDocument, path: Path) -> Path:
     return path
 
 
-def _decorate(canvas: object, document: object, *, heading: str, status: str) -> None:
-    decorate_page(canvas, document, heading=heading, status=status)  # type: ignore[arg-type]
+def _decorate(canvas: Canvas, document: BaseDocTemplate, *, heading: str, status: str) -> None:
+    decorate_page(canvas, document, heading=heading, status=status)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from kamdesk.domain.reports.compute import ReportScope, compute_figures
@@ -24,6 +25,8 @@ from kamdesk.i18n import _
 from kamdesk.models import Report
 from kamdesk.models.enums import ReportKind, ReportStatus
 from kamdesk.store import outbox
+
+T = TypeVar("T", bound=tuple[Any, ...])
 
 
 class ReportLockedError(UserError):
@@ -66,10 +69,11 @@ class ReportDocument:
         return self.status is ReportStatus.SUBMITTED
 
 
-def _owned(statement: object, scope: ReportScope) -> object:
+def _owned(statement: Select[T], scope: ReportScope) -> Select[T]:
+    """Only the reports of ``scope``'s manager (a store without a user owns its reports as None)."""
     if scope.user_id is None:
-        return statement.where(Report.owner_id.is_(None))  # type: ignore[attr-defined]
-    return statement.where(Report.owner_id == scope.user_id)  # type: ignore[attr-defined]
+        return statement.where(Report.owner_id.is_(None))
+    return statement.where(Report.owner_id == scope.user_id)
 
 
 def _find(session: Session, period: Period, scope: ReportScope) -> Report | None:
@@ -79,7 +83,7 @@ def _find(session: Session, period: Period, scope: ReportScope) -> Report | None
         ),
         scope,
     )
-    rows = list(session.scalars(statement))  # type: ignore[call-overload]
+    rows = list(session.scalars(statement))
     submitted = [r for r in rows if r.status is ReportStatus.SUBMITTED]
     return (submitted or rows or [None])[0]
 
@@ -112,7 +116,7 @@ def list_reports(session: Session, scope: ReportScope) -> list[ReportSummary]:
     return [
         ReportSummary(row.id, Period(row.kind, row.period_start, row.period_end), row.status, row.updated_at,
                       row.submitted_at)
-        for row in session.execute(statement)  # type: ignore[call-overload]
+        for row in session.execute(statement)
     ]  # fmt: skip
 
 
@@ -131,7 +135,7 @@ def _previous_report(session: Session, period: Period, scope: ReportScope) -> Re
         .limit(1),
         scope,
     )
-    return session.scalars(statement).first()  # type: ignore[call-overload]
+    return session.scalars(statement).first()
 
 
 def _from_weeks(session: Session, month: Period, scope: ReportScope, content: ReportContent) -> None:

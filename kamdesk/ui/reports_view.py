@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -138,12 +139,16 @@ class ReportsView(QWidget):
         super().__init__(parent)
         self.store = store
         self.team_source = team_source or NoTeamFigures()
-        self.today = today
         self.tasks = ReportTasks(self)
         self.dirty = False
 
-        self.week_button = QPushButton(_("Build this week's report"), self)
-        self.month_button = QPushButton(_("Build this month's report"), self)
+        self.day_edit = QDateEdit(self)
+        self.day_edit.setCalendarPopup(True)
+        self.day_edit.setDisplayFormat("yyyy-MM-dd")
+        self.day_edit.setDate(today or business_today())
+        self.day_edit.setToolTip(_("The report covers the week or month holding this date."))
+        self.week_button = QPushButton(_("Build weekly report"), self)
+        self.month_button = QPushButton(_("Build monthly report"), self)
         self.week_button.clicked.connect(lambda: self.build(ReportKind.WEEKLY))
         self.month_button.clicked.connect(lambda: self.build(ReportKind.MONTHLY))
         self.model = ReportListModel(self)
@@ -160,6 +165,10 @@ class ReportsView(QWidget):
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
+        when = QHBoxLayout()
+        when.addWidget(QLabel(_("Period containing"), left))
+        when.addWidget(self.day_edit, 1)
+        left_layout.addLayout(when)
         buttons = QHBoxLayout()
         buttons.addWidget(self.week_button)
         buttons.addWidget(self.month_button)
@@ -234,9 +243,9 @@ class ReportsView(QWidget):
         self.tasks.run(work, self.model.set_rows, self._show_error)
 
     def build(self, kind: ReportKind) -> None:
-        """Build (or reopen) the report of the current week or month."""
+        """Build (or reopen) the report of the week or month holding the chosen date."""
         self.save_now()
-        day = self.today or business_today()
+        day: date = self.day_edit.date().toPython()  # type: ignore[assignment]
 
         def work() -> _Opened:
             with self.store.sessions.begin() as session:

@@ -141,3 +141,10 @@ def test_the_reports_section_is_registered_in_the_app(qtbot, demo_store) -> None
         widget.build(ReportKind.WEEKLY)
     assert opened.args[0].figures.value("accounts.portfolio_end") > 0
     widget.tasks.wait()
+
+
+def test_any_past_period_can_be_built_from_its_date(qtbot, view) -> None:
+    view.day_edit.setDate(date(2025, 12, 24))
+    with qtbot.waitSignal(view.opened, timeout=20_000) as opened:
+        view.week_button.click()
+    assert opened.args[0].period.label == "2025-W52"

@@ -223,6 +223,7 @@ class ReportEditor(QWidget):
     changed = Signal()
     refresh_requested = Signal()
     submit_requested = Signal()
+    amend_requested = Signal()
     export_requested = Signal(str)  # "pdf" / "xlsx"
 
     FIGURE, VALUE, PREVIOUS, CHANGE, LAST_YEAR, RECORDS = range(6)
@@ -277,6 +278,11 @@ class ReportEditor(QWidget):
         self.missing.setWordWrap(True)
         self.refresh_button = QPushButton(_("Recompute figures"), self)
         self.submit_button = QPushButton(_("Submit"), self)
+        self.amend_button = QPushButton(_("Correct…"), self)
+        self.amend_button.setToolTip(
+            _("Start a correction: a new version that replaces this submitted report.")
+        )
+        self.amend_button.clicked.connect(self.amend_requested)
         self.pdf_button = QPushButton(_("Export PDF"), self)
         self.xlsx_button = QPushButton(_("Export XLSX"), self)
         self.refresh_button.clicked.connect(self.refresh_requested)
@@ -285,7 +291,13 @@ class ReportEditor(QWidget):
         self.xlsx_button.clicked.connect(lambda: self.export_requested.emit("xlsx"))
         bar = QHBoxLayout()
         bar.addWidget(self.status, 1)
-        for button in (self.refresh_button, self.submit_button, self.pdf_button, self.xlsx_button):
+        for button in (
+            self.refresh_button,
+            self.submit_button,
+            self.amend_button,
+            self.pdf_button,
+            self.xlsx_button,
+        ):
             bar.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -311,6 +323,7 @@ class ReportEditor(QWidget):
             editor.measures.setReadOnly(document.submitted)
         self.plan.load(document, accounts)
         self.refresh_button.setEnabled(not document.submitted)
+        self.amend_button.setVisible(document.submitted)
         if document.submitted and document.submitted_at:
             self.status.setText(
                 _("Submitted {moment}").format(moment=document.submitted_at.strftime("%Y-%m-%d %H:%M UTC"))

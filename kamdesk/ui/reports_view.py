@@ -8,7 +8,7 @@ Everything that touches the store or writes a file runs on the report worker thr
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import IntEnum
 from pathlib import Path
@@ -111,7 +111,11 @@ class ReportListModel(QAbstractTableModel):
             case ListColumn.KIND:
                 return _("Weekly report") if row.period.kind is ReportKind.WEEKLY else _("Monthly report")
             case ListColumn.STATUS:
-                return _("Submitted") if row.status is ReportStatus.SUBMITTED else _("Draft")
+                if row.superseded:
+                    return _("Corrected")
+                if row.status is ReportStatus.SUBMITTED:
+                    return _("Submitted")
+                return _("Correction draft") if row.amends_id else _("Draft")
 
 
 @dataclass(frozen=True)
@@ -180,6 +184,7 @@ class ReportsView(QWidget):
         self.editor.changed.connect(self._edited)
         self.editor.refresh_requested.connect(self.refresh_figures)
         self.editor.submit_requested.connect(self.submit)
+        self.editor.amend_requested.connect(self.amend)
         self.editor.export_requested.connect(self._ask_export)
 
         splitter = QSplitter(self)
@@ -346,6 +351,23 @@ class ReportsView(QWidget):
 
         self.tasks.run(work, done, refused)
 
+    def amend(self) -> None:
+        """Open a correction draft of the submitted report on screen."""
+        document = self.editor.document
+        if document is None or not document.submitted:
+            return
+
+        def work() -> _Opened:
+            with self.store.sessions.begin() as session:
+                scope = self._scope(session)
+                team = self.team_source.averages(session, document.period)
+                correction = reports.amend(session, document.id, scope, team)
+                return _Opened(
+                    correction, self._accounts(session, scope), reports.list_reports(session, scope)
+                )
+
+        self.tasks.run(work, self._show, self._show_error)
+
     def _ask_export(self, kind: str) -> None:
         document = self.editor.document
         if document is None:
@@ -364,15 +386,7 @@ class ReportsView(QWidget):
         if document is None:
             return
         if not document.submitted:
-            document = ReportDocument(
-                document.id,
-                document.status,
-                document.figures,
-                copy.deepcopy(self.editor.content()),
-                document.author_name,
-                document.submitted_at,
-                document.review_from,
-            )
+            document = replace(document, content=copy.deepcopy(self.editor.content()))
         writer = write_report_pdf if kind == "pdf" else write_report_xlsx
 
         def done(written: Path) -> None:

@@ -148,3 +148,21 @@ def test_any_past_period_can_be_built_from_its_date(qtbot, view) -> None:
     with qtbot.waitSignal(view.opened, timeout=20_000) as opened:
         view.week_button.click()
     assert opened.args[0].period.label == "2025-W52"
+
+
+def test_a_submitted_report_is_corrected_through_a_new_draft(qtbot, view) -> None:
+    build_week(qtbot, view)
+    for section in (Section.ACCOUNTS, Section.REVENUE, Section.ACTIVITY):
+        view.editor.sections[section].reasons.setPlainText("原因已写明")
+    with qtbot.waitSignal(view.submitted, timeout=20_000) as submitted:
+        view.editor.submit_button.click()
+    assert not view.editor.amend_button.isHidden()
+    with qtbot.waitSignal(view.opened, timeout=20_000) as opened:
+        view.editor.amend_button.click()
+    correction = opened.args[0]
+    assert correction.amends_id == submitted.args[0].id and not correction.submitted
+    assert (
+        view.editor.amend_button.isHidden()
+        and not view.editor.sections[Section.ACCOUNTS].reasons.isReadOnly()
+    )
+    assert [view.model.index(r, 2).data() for r in range(2)] == ["Correction draft", "Corrected"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from kamdesk.domain.reports.compute import ReportScope, compute_figures
@@ -48,6 +48,8 @@ class ReportSummary:
     status: ReportStatus
     updated_at: datetime
     submitted_at: datetime | None
+    amends_id: str | None = None
+    superseded: bool = False  # a later correction replaces it
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class ReportDocument:
     author_name: str | None
     submitted_at: datetime | None
     review_from: str | None  # label of the report whose plan this one reviews
+    amends_id: str | None = None  # the submitted report this one corrects
 
     @property
     def period(self) -> Period:
@@ -83,9 +86,16 @@ def _find(session: Session, period: Period, scope: ReportScope) -> Report | None
         ),
         scope,
     )
-    rows = list(session.scalars(statement))
-    submitted = [r for r in rows if r.status is ReportStatus.SUBMITTED]
-    return (submitted or rows or [None])[0]
+    return _current(list(session.scalars(statement)))
+
+
+def _current(rows: list[Report]) -> Report | None:
+    """The report of a period that counts: the newest correction (a report no other one amends),
+    a submitted one before a stray draft."""
+    amended = {row.amends_id for row in rows if row.amends_id}
+    heads = [row for row in rows if row.id not in amended]
+    heads.sort(key=lambda row: (row.status is not ReportStatus.SUBMITTED, row.id))
+    return heads[0] if heads else None
 
 
 def _document(report: Report) -> ReportDocument:
@@ -97,6 +107,7 @@ def _document(report: Report) -> ReportDocument:
         author_name=report.author_name,
         submitted_at=report.submitted_at,
         review_from=(report.narrative or {}).get("review_from"),
+        amends_id=report.amends_id,
     )
 
 
@@ -105,18 +116,20 @@ def _narrative(content: ReportContent, review_from: str | None) -> dict[str, obj
 
 
 def list_reports(session: Session, scope: ReportScope) -> list[ReportSummary]:
-    """The manager's reports, newest period first."""
+    """The manager's reports, newest period first (a correction before the report it corrects)."""
     statement = _owned(
         select(Report.id, Report.kind, Report.period_start, Report.period_end, Report.status,
-               Report.updated_at, Report.submitted_at)
+               Report.updated_at, Report.submitted_at, Report.amends_id)
         .where(Report.deleted.is_(False))
-        .order_by(Report.period_start.desc(), Report.kind),
+        .order_by(Report.period_start.desc(), Report.kind, Report.updated_at.desc()),
         scope,
     )  # fmt: skip
+    rows = list(session.execute(statement))
+    amended = {row.amends_id for row in rows if row.amends_id}
     return [
         ReportSummary(row.id, Period(row.kind, row.period_start, row.period_end), row.status, row.updated_at,
-                      row.submitted_at)
-        for row in session.execute(statement)
+                      row.submitted_at, row.amends_id, row.id in amended)
+        for row in rows
     ]  # fmt: skip
 
 
@@ -128,14 +141,17 @@ def load(session: Session, report_id: str) -> ReportDocument:
 
 
 def _previous_report(session: Session, period: Period, scope: ReportScope) -> Report | None:
-    statement = _owned(
-        select(Report)
-        .where(Report.deleted.is_(False), Report.kind == period.kind, Report.period_start < period.start)
-        .order_by(Report.period_start.desc(), (Report.status == ReportStatus.SUBMITTED).desc())
-        .limit(1),
-        scope,
+    latest = session.scalar(
+        _owned(
+            select(func.max(Report.period_start)).where(
+                Report.deleted.is_(False), Report.kind == period.kind, Report.period_start < period.start
+            ),
+            scope,
+        )
     )
-    return session.scalars(statement).first()
+    if latest is None:
+        return None
+    return _find(session, period_of(period.kind, latest), scope)
 
 
 def _from_weeks(session: Session, month: Period, scope: ReportScope, content: ReportContent) -> None:
@@ -196,6 +212,40 @@ def build_report(
         ),
     )
     return _document(report)
+
+
+def amend(
+    session: Session, report_id: str, scope: ReportScope, team: TeamAverages | None = None
+) -> ReportDocument:
+    """Start a correction of a submitted report: a new draft that references it (``amends_id``)
+    with the same text and plan and fresh figures; the submitted one stays as it was."""
+    original = session.get(Report, report_id)
+    if original is None or original.deleted:
+        raise UserError(_("This report no longer exists."))
+    if original.status is not ReportStatus.SUBMITTED:
+        raise UserError(_("Only a submitted report can be corrected; edit the draft instead."))
+    period = Period(original.kind, original.period_start, original.period_end)
+    current = _find(session, period, scope)
+    if current is not None and current.id != original.id:
+        if current.status is ReportStatus.DRAFT:
+            return _document(current)  # a correction is already under way
+        raise UserError(_("A newer version of this report exists; correct that one."))
+    figures = compute_figures(session, period, scope, team)
+    correction = outbox.insert(
+        session,
+        Report(
+            kind=original.kind,
+            period_start=original.period_start,
+            period_end=original.period_end,
+            status=ReportStatus.DRAFT,
+            figures=figures.to_json(),
+            narrative=dict(original.narrative or {}),
+            plan=list(original.plan or []),
+            amends_id=original.id,
+            author_name=scope.author_name,
+        ),
+    )
+    return _document(correction)
 
 
 def _draft(session: Session, report_id: str) -> Report:

@@ -16,6 +16,7 @@ from kamdesk.domain.reports import (
     Section,
     TeamAverages,
 )
+from kamdesk.errors import UserError
 from kamdesk.models import OutboxEntry, Report, Visit
 from kamdesk.models.enums import ReportKind, ReportStatus, VisitKind, VisitStatus
 from kamdesk.store import outbox
@@ -171,3 +172,30 @@ def test_a_month_starts_from_its_weekly_reports(handbuilt, scope) -> None:
         date(2026, 1, 1),
         date(2026, 1, 4),
     )
+
+
+def test_a_correction_is_a_new_report_that_references_the_submitted_one(handbuilt, scope) -> None:
+    document = build(handbuilt, scope)
+    with handbuilt.sessions.begin() as session, pytest.raises(UserError):
+        reports.amend(session, document.id, scope)  # a draft is edited, not corrected
+    for section in (Section.ACCOUNTS, Section.REVENUE, Section.ACTIVITY):
+        document.content.text(section).reasons = "原因已写明"
+    original = try_submit(handbuilt, scope, document)
+
+    with handbuilt.sessions.begin() as session:
+        correction = reports.amend(session, original.id, scope)
+    assert correction.id != original.id and correction.amends_id == original.id
+    assert correction.status is ReportStatus.DRAFT
+    assert correction.content.text(Section.ACCOUNTS).reasons == "原因已写明"
+    assert build(handbuilt, scope).id == correction.id  # the period now opens on the correction
+    correction.content.text(Section.ACCOUNTS).reasons = "更正：璟泰为试用客户，不计入流失。"
+    corrected = try_submit(handbuilt, scope, correction)
+    assert corrected.submitted and corrected.amends_id == original.id
+    with handbuilt.sessions() as session:
+        assert reports.load(session, original.id).content.text(Section.ACCOUNTS).reasons == "原因已写明"
+        listed = reports.list_reports(session, scope)
+        entry = session.scalars(select(OutboxEntry).where(OutboxEntry.entity_id == corrected.id)).one()
+    assert [(r.id, r.superseded) for r in listed] == [(corrected.id, False), (original.id, True)]
+    assert entry.op == "insert" and entry.payload["amends_id"] == original.id
+    with handbuilt.sessions.begin() as session, pytest.raises(UserError):
+        reports.amend(session, original.id, scope)  # correct the newest version, not the old one

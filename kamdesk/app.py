@@ -56,8 +56,12 @@ def _report_bug(kind: type[BaseException], error: BaseException, trace: Tracebac
 
 def build_sections(store: Store) -> list[Section]:
     from kamdesk.ui.portfolio_view import PortfolioView
+    from kamdesk.ui.reports_view import ReportsView
 
-    return [Section("portfolio", _("Portfolio"), lambda: PortfolioView(store.sessions))]
+    return [
+        Section("portfolio", _("Portfolio"), lambda: PortfolioView(store.sessions)),
+        Section("reports", _("Reports"), lambda: ReportsView(store)),
+    ]
 
 
 def create_application(settings: Settings) -> QApplication:

@@ -31,6 +31,7 @@ class Visit(SyncColumns, Base):
     __table_args__ = (
         Index("ix_visits_account_occurred", "account_id", "occurred_at"),
         Index("ix_visits_status_planned", "status", "planned_at"),
+        Index("ix_visits_status_occurred", "status", "occurred_at"),  # reports: submitted visits of a period
     )
 
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)

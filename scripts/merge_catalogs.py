@@ -18,7 +18,9 @@ PO = "kamdesk/locale/zh_CN/LC_MESSAGES/kamdesk.po"
 
 
 def _stage(number: int) -> bytes:
-    return subprocess.run(["git", "show", f":{number}:{PO}"], cwd=ROOT, capture_output=True, check=True).stdout
+    return subprocess.run(
+        ["git", "show", f":{number}:{PO}"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
 
 
 def main() -> None:

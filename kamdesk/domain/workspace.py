@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kamdesk.config import Settings
-from kamdesk.domain import demo
+from kamdesk.domain import demo, templates
 from kamdesk.store.database import Store, open_store
 
 
@@ -21,10 +21,19 @@ def _remove_database(settings: Settings) -> None:
         path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
+def _with_builtin_templates(store: Store) -> Store:
+    """Every store holds the shipped form templates (idempotent: only missing versions are added)."""
+    with store.sessions.begin() as session:
+        templates.install_builtin(session)
+    return store
+
+
 def open_workspace(settings: Settings) -> Workspace:
     """``--demo`` always starts on a fresh demo store; without a signed-in store the demo is used."""
     if not settings.demo and settings.database_path.exists():
-        return Workspace(open_store(settings.database_path, settings.backup_dir), demo=False)
+        return Workspace(
+            _with_builtin_templates(open_store(settings.database_path, settings.backup_dir)), demo=False
+        )
     if settings.demo:
         _remove_database(settings)
     store = open_store(settings.demo_database_path, settings.backup_dir)
@@ -33,4 +42,4 @@ def open_workspace(settings: Settings) -> Workspace:
             demo.generate(session, settings.demo_size)
         store.close()
         store = open_store(settings.demo_database_path, settings.backup_dir)
-    return Workspace(store, demo=True)
+    return Workspace(_with_builtin_templates(store), demo=True)

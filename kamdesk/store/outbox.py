@@ -137,6 +137,11 @@ def applying_remote(session: Session) -> Iterator[Session]:
         session.info[_REMOTE] = previous
 
 
+def is_applying_remote(session: Session) -> bool:
+    """True inside ``applying_remote``: other guards (e.g. visit immutability) let server data through."""
+    return bool(session.info.get(_REMOTE))
+
+
 def _fill_python_defaults(obj: SyncColumns) -> None:
     """Apply scalar column defaults now, so the outbox payload carries the row as stored."""
     for attr in inspect(type(obj)).column_attrs:

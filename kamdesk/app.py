@@ -11,6 +11,7 @@ import logging
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -57,11 +58,31 @@ def _report_bug(kind: type[BaseException], error: BaseException, trace: Tracebac
 def build_sections(store: Store) -> list[Section]:
     from kamdesk.ui.portfolio_view import PortfolioView
     from kamdesk.ui.reports_view import ReportsView
+    from kamdesk.ui.visits_view import build_visits_view
 
     return [
         Section("portfolio", _("Portfolio"), lambda: PortfolioView(store.sessions)),
+        Section("visits", _("Visits"), lambda: build_visits_view(store)),
         Section("reports", _("Reports"), lambda: ReportsView(store)),
     ]
+
+
+def reopen_visits(window: MainWindow, settings: Settings) -> None:
+    """After a crash the drafts are waiting: show the Visits section first, open a visit if asked."""
+    from kamdesk.ui.slots import slot
+    from kamdesk.ui.visits_view import VisitsView
+
+    view = window.sections.get("visits")
+    if not isinstance(view, VisitsView):
+        return
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(view.close_editors)
+    if view.has_drafts() or settings.open_visit:
+        window.show_section("visits")
+    if settings.open_visit:
+        visit_id = settings.open_visit
+        QTimer.singleShot(0, slot(lambda: view.open_visit(visit_id)))
 
 
 def create_application(settings: Settings) -> QApplication:
@@ -82,7 +103,8 @@ def _open_workspace(settings: Settings) -> Workspace:
     return open_workspace(settings)
 
 
-def run(settings: Settings) -> int:
+def run(settings: Settings, on_window: Callable[[MainWindow], None] | None = None) -> int:
+    """Start the app; ``on_window`` (tests, scripted runs) gets the main window once its sections exist."""
     started = time.perf_counter()
     configure_logging(settings)
     app = create_application(settings)
@@ -93,6 +115,9 @@ def run(settings: Settings) -> int:
     def opened(workspace: Workspace) -> None:
         outcome["workspace"] = workspace
         window.attach(workspace.store, build_sections(workspace.store), demo=workspace.demo)
+        reopen_visits(window, settings)
+        if on_window is not None:
+            on_window(window)
         if settings.exit_after_start:
             print(f"portfolio_ready_at={time.time():.6f}", flush=True)
             QTimer.singleShot(0, app.quit)

@@ -23,6 +23,7 @@ class Settings:
     demo: bool = False
     demo_size: int = DEFAULT_DEMO_SIZE
     exit_after_start: bool = False
+    open_visit: str | None = None
 
     @property
     def database_path(self) -> Path:
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo-size", type=int, default=DEFAULT_DEMO_SIZE, help="accounts in the demo portfolio"
     )
     parser.add_argument("--exit-after-start", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--open-visit", metavar="VISIT_ID", help="open this visit (e.g. a draft) at start")
     return parser
 
 
@@ -96,4 +98,5 @@ def load_settings(argv: Sequence[str] | None = None, env: Mapping[str, str] | No
         demo=args.demo,
         demo_size=args.demo_size,
         exit_after_start=args.exit_after_start,
+        open_visit=args.open_visit,
     )

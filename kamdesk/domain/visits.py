@@ -13,7 +13,7 @@ more than ``VisitPolicy.late_entry_days`` after it happened needs a reason.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -47,7 +47,7 @@ from kamdesk.models import (
     utcnow,
 )
 from kamdesk.models.enums import VisitKind, VisitStatus
-from kamdesk.store import outbox
+from kamdesk.store import outbox, state
 
 FUTURE_TOLERANCE = timedelta(minutes=10)
 HEADER_FIELDS = ("occurred_at", "duration_minutes", "late_reason")
@@ -60,6 +60,17 @@ class VisitPolicy:
     late_entry_days: int = 3
     complaint_answer_hours: int = 48
     follow_up_days: int = 3  # due date of a follow-up task the form gave no date for
+
+
+LATE_ENTRY_DAYS_KEY = "visit_policy.late_entry_days"
+
+
+def policy_for(session: Session) -> VisitPolicy:
+    """The team's policy as the server distributed it (stored in ``sync_state``), else the default."""
+    value = state.get(session, LATE_ENTRY_DAYS_KEY)
+    if value is not None and value.isdigit():
+        return VisitPolicy(late_entry_days=int(value))
+    return VisitPolicy()
 
 
 @dataclass(frozen=True)
@@ -238,7 +249,9 @@ def product_choices(session: Session, account_id: str) -> list[tuple[str, str]]:
 
 def form_context(session: Session, visit_id: str) -> FormContext:
     visit = _load(session, visit_id)
-    info = _info(visit, _account_name(session, visit.account_id))
+    info = replace(
+        _info(visit, _account_name(session, visit.account_id)), answers=_answers_with_columns(visit)
+    )
     template = _template_of(session, visit)
     latest = templates.latest_version(session, template.key)
     newer = (
@@ -256,9 +269,23 @@ def form_context(session: Session, visit_id: str) -> FormContext:
 
 
 def _template_of(session: Session, visit: Visit) -> Template:
+    """The exact template version the visit was filled with; visits recorded before forms existed
+    (imported history) are shown on the current default form of their kind."""
     if visit.template_key is None:
-        raise VisitError(_("This visit has no form template."))
+        return templates.get_template(session, templates.DEFAULT_TEMPLATE_FOR_KIND[visit.kind])
     return templates.get_template(session, visit.template_key, visit.template_version)
+
+
+def _answers_with_columns(visit: Visit) -> dict[str, Any]:
+    """The answers, completed from the visit's own columns where a form field mirrors them."""
+    answers = dict(visit.answers or {})
+    if visit.contacts_met and "contacts_met" not in answers:
+        answers["contacts_met"] = list(visit.contacts_met)
+    if visit.satisfaction is not None and "satisfaction" not in answers:
+        answers["satisfaction"] = visit.satisfaction
+    if visit.summary and "summary" not in answers:
+        answers["summary"] = visit.summary
+    return answers
 
 
 # ---------------------------------------------------------------------------------------------
@@ -598,6 +625,7 @@ def amend(session: Session, visit_id: str, *, now: datetime | None = None) -> Vi
     if original.status is not VisitStatus.SUBMITTED:
         raise VisitError(_("Only a submitted visit can be amended; edit the draft instead."))
     now = now or utcnow()
+    template = _template_of(session, original)
     visit = outbox.insert(
         session,
         Visit(
@@ -607,9 +635,9 @@ def amend(session: Session, visit_id: str, *, now: datetime | None = None) -> Vi
             planned_at=original.planned_at,
             occurred_at=original.occurred_at,
             duration_minutes=original.duration_minutes,
-            template_key=original.template_key,
-            template_version=original.template_version,
-            answers=dict(original.answers or {}),
+            template_key=template.key,
+            template_version=template.version,
+            answers=_answers_with_columns(original),
             contacts_met=list(original.contacts_met or []),
             satisfaction=original.satisfaction,
             summary=original.summary,

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kamdesk.domain.forms import Template, TemplateError, parse_template
+from kamdesk.domain.forms import Template, parse_template
 from kamdesk.errors import UserError
 from kamdesk.i18n import _
 from kamdesk.models import FormTemplate
@@ -101,9 +100,20 @@ def _info(row: FormTemplate) -> TemplateInfo:
     return TemplateInfo(row.id, row.template_key, row.version, row.name, kind)
 
 
-@lru_cache(maxsize=64)
-def _parsed(row_id: str, definition_json: str) -> Template:
-    return parse_template(json.loads(definition_json))
+_PARSED: dict[tuple[str, int, str], Template] = {}
+_PARSED_LIMIT = 64
+
+
+def _parsed(row: FormTemplate) -> Template:
+    """Parse once per stored version; the row id plus its revision identifies the definition."""
+    key = (row.id, row.rev, row.updated_at.isoformat() if row.updated_at else "")
+    template = _PARSED.get(key)
+    if template is None:
+        template = parse_template(row.definition)
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[key] = template
+    return template
 
 
 def _row(session: Session, key: str, version: int | None) -> FormTemplate:
@@ -122,13 +132,7 @@ def _row(session: Session, key: str, version: int | None) -> FormTemplate:
 
 def get_template(session: Session, key: str, version: int | None = None) -> Template:
     """The parsed template ``key`` at ``version`` (the latest when ``None``)."""
-    row = _row(session, key, version)
-    try:
-        return _parsed(row.id, json.dumps(row.definition, sort_keys=True, ensure_ascii=False))
-    except TemplateError:
-        raise
-    except (KeyError, TypeError, ValueError) as error:  # pragma: no cover - parse_template reports these
-        raise TemplateNotFound(str(error)) from error
+    return _parsed(_row(session, key, version))
 
 
 def latest_version(session: Session, key: str) -> int | None:

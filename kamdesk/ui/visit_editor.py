@@ -45,7 +45,8 @@ from kamdesk.domain.vocabulary import label
 from kamdesk.i18n import _
 from kamdesk.models.base import utcnow
 from kamdesk.models.enums import VisitStatus
-from kamdesk.ui.visit_form import ERROR_STYLE, VisitForm
+from kamdesk.ui.slots import slot
+from kamdesk.ui.visit_form import ERROR_COLOR, VisitForm, colored
 
 log = logging.getLogger(__name__)
 AUTOSAVE_DELAY_MS = 800
@@ -144,7 +145,7 @@ class VisitEditor(QWidget):
         self.late_reason.setPlaceholderText(_("Why is this visit entered late?"))
         self.header_errors = {key: QLabel(self) for key in visits.HEADER_FIELDS}
         for error_label in self.header_errors.values():
-            error_label.setStyleSheet(ERROR_STYLE)
+            colored(error_label, ERROR_COLOR)
             error_label.setVisible(False)
         header = QFormLayout()
         header.addRow(_("Visit time"), self._with_error(self.occurred, "occurred_at"))
@@ -157,7 +158,7 @@ class VisitEditor(QWidget):
         banner_layout.setContentsMargins(0, 0, 0, 0)
         self.version_label = QLabel(self.version_banner)
         self.move_button = QPushButton(self.version_banner)
-        self.move_button.clicked.connect(self.move_to_newer_version)
+        self.move_button.clicked.connect(slot(self.move_to_newer_version))
         banner_layout.addWidget(self.version_label, 1)
         banner_layout.addWidget(self.move_button)
 
@@ -171,9 +172,9 @@ class VisitEditor(QWidget):
         self.changes_button.clicked.connect(self.show_changes)
         self.submit_button = QPushButton(_("Submit"), self)
         self.submit_button.setToolTip(_("Ctrl+Enter"))
-        self.submit_button.clicked.connect(self.request_submit)
+        self.submit_button.clicked.connect(slot(self.request_submit))
         self.amend_button = QPushButton(_("Amend…"), self)
-        self.amend_button.clicked.connect(self.amend)
+        self.amend_button.clicked.connect(slot(self.amend))
         self.close_button = QPushButton(_("Close"), self)
         self.close_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
@@ -191,13 +192,13 @@ class VisitEditor(QWidget):
         layout.addLayout(buttons)
 
         for sequence in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(sequence), self, activated=self.request_submit)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+            QShortcut(QKeySequence(sequence), self, activated=slot(self.request_submit))
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=slot(self.save))
 
         self.autosave = QTimer(self)
         self.autosave.setSingleShot(True)
         self.autosave.setInterval(AUTOSAVE_DELAY_MS)
-        self.autosave.timeout.connect(self.save)
+        self.autosave.timeout.connect(slot(self.save))
         self.occurred.dateTimeChanged.connect(self._header_changed)
         self.duration.valueChanged.connect(self._header_changed)
         self.late_reason.textChanged.connect(self._header_changed)

@@ -177,9 +177,8 @@ class ComboEditor(FieldEditor):
     def __init__(self, field: FieldDef, items: list[tuple[Any, str]], parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
         self.combo = QComboBox(self)
-        self.combo.addItem("", None)
-        for value, label in items:
-            self.combo.addItem(label, value)
+        self.values: list[Any] = [None, *(value for value, _label in items)]
+        self.combo.addItems(["", *(label for _value, label in items)])  # one call: fast to open
         self.combo.setMinimumWidth(180)
         self.combo.currentIndexChanged.connect(self.changed)
         self.layout_.addWidget(self.combo)
@@ -187,12 +186,12 @@ class ComboEditor(FieldEditor):
         self.setFocusProxy(self.combo)
 
     def value(self) -> Any:
-        return self.combo.currentData()
+        index = self.combo.currentIndex()
+        return self.values[index] if 0 <= index < len(self.values) else None
 
     def set_value(self, value: Any) -> None:
-        for index in range(self.combo.count()):
-            data = self.combo.itemData(index)
-            if data is value or (data == value and type(data) is type(value)):
+        for index, candidate in enumerate(self.values):
+            if candidate is value or (candidate == value and type(candidate) is type(value)):
                 self.combo.setCurrentIndex(index)
                 return
         self.combo.setCurrentIndex(0)

@@ -8,13 +8,24 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from kamdesk.domain.forms import FieldError, Template, visible_keys
 from kamdesk.ui.visit_fields import FieldEditor, make_editor
 
-ERROR_STYLE = "color: #c62828;"
-HELP_STYLE = "color: #666666;"
+ERROR_COLOR = QColor("#c62828")
+HELP_COLOR = QColor("#666666")
+
+
+def colored(label: QLabel, color: QColor) -> QLabel:
+    """Colour a label through its palette: style sheets cost ~0.5 ms per widget, palettes nothing."""
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, color)
+    label.setPalette(palette)
+    return label
+
+
 LABEL_WIDTH = 170
 
 
@@ -24,24 +35,30 @@ class FieldRow(QWidget):
     def __init__(self, editor: FieldEditor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.editor = editor
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(editor)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.setSpacing(2)
+        self.layout_.addWidget(editor)
         self.help_label: QLabel | None = None
         if editor.field.help:
-            self.help_label = QLabel(editor.field.help, self)
-            self.help_label.setStyleSheet(HELP_STYLE)
+            self.help_label = colored(QLabel(editor.field.help, self), HELP_COLOR)
             self.help_label.setWordWrap(True)
-            layout.addWidget(self.help_label)
-        self.error_label = QLabel(self)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.setWordWrap(True)
-        self.error_label.setVisible(False)
-        layout.addWidget(self.error_label)
+            self.layout_.addWidget(self.help_label)
+        self._error_label: QLabel | None = None  # made on the first error: opening stays fast
         self.setFocusProxy(editor)
 
+    @property
+    def error_label(self) -> QLabel:
+        if self._error_label is None:
+            self._error_label = colored(QLabel(self), ERROR_COLOR)
+            self._error_label.setWordWrap(True)
+            self._error_label.setVisible(False)
+            self.layout_.addWidget(self._error_label)
+        return self._error_label
+
     def set_error(self, message: str | None) -> None:
+        if not message and self._error_label is None:
+            return
         self.error_label.setText(message or "")
         self.error_label.setVisible(bool(message))
 
@@ -73,8 +90,7 @@ class VisitForm(QWidget):
             form = QFormLayout(group)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
             if section.help:
-                note = QLabel(section.help, group)
-                note.setStyleSheet(HELP_STYLE)
+                note = colored(QLabel(section.help, group), HELP_COLOR)
                 note.setWordWrap(True)
                 form.addRow(note)
             for field in section.fields:
@@ -130,7 +146,7 @@ class VisitForm(QWidget):
                 row.setVisible(visible)
                 self.labels[key].setVisible(visible)
                 toggled = True
-        if toggled:
+        if toggled and self.isVisible():
             self.adjustSize()  # grow the scrolled page now, not at the next layout pass
 
     def is_shown(self, key: str) -> bool:

@@ -33,6 +33,7 @@ from kamdesk.domain.vocabulary import label
 from kamdesk.i18n import N_, _, ngettext
 from kamdesk.models.enums import VisitKind, VisitStatus
 from kamdesk.store.database import Store
+from kamdesk.ui.slots import slot
 from kamdesk.ui.visit_editor import VisitEditor
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -193,15 +194,15 @@ class VisitsView(QWidget):
         self.drafts_banner = QLabel(self)
         self.drafts_banner.setStyleSheet("background: #fff3cd; padding: 6px;")
         self.continue_button = QPushButton(_("Continue the latest draft"), self)
-        self.continue_button.clicked.connect(self.open_latest_draft)
+        self.continue_button.clicked.connect(slot(self.open_latest_draft))
         banner = QHBoxLayout()
         banner.addWidget(self.drafts_banner, 1)
         banner.addWidget(self.continue_button)
 
         self.new_button = QPushButton(_("New visit…"), self)
-        self.new_button.clicked.connect(self.new_visit)
+        self.new_button.clicked.connect(slot(lambda: self.new_visit()))
         self.phone_button = QPushButton(_("Quick phone log…"), self)
-        self.phone_button.clicked.connect(lambda: self.new_visit(VisitKind.PHONE))
+        self.phone_button.clicked.connect(slot(lambda: self.new_visit(VisitKind.PHONE)))
         self.open_button = QPushButton(_("Open"), self)
         self.open_button.clicked.connect(self.open_selected)
         tools = QHBoxLayout()
@@ -220,8 +221,10 @@ class VisitsView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(Column.SUMMARY, QHeaderView.ResizeMode.Stretch)
-        self.table.activated.connect(lambda index: self.open_visit(index.data(Qt.ItemDataRole.UserRole)))
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.new_visit)
+        self.table.activated.connect(
+            slot(lambda index: self.open_visit(index.data(Qt.ItemDataRole.UserRole)))
+        )
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=slot(self.new_visit))
 
         layout = QVBoxLayout(self)
         layout.addLayout(banner)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import case, event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from kamdesk.domain import templates
@@ -211,7 +211,13 @@ def list_visits(
     if account_id is not None:
         query = query.where(Visit.account_id == account_id)
     order = {VisitStatus.DRAFT: 0, VisitStatus.PLANNED: 1, VisitStatus.SUBMITTED: 2}
-    rows = session.execute(query.order_by(Visit.updated_at.desc()).limit(limit)).all()
+    status_rank = case(
+        (Visit.status == VisitStatus.DRAFT, 0), (Visit.status == VisitStatus.PLANNED, 1), else_=2
+    )
+    when = func.coalesce(Visit.occurred_at, Visit.planned_at)
+    # drafts by last edit (the one being worked on first), the others newest visit first
+    recency = case((Visit.status == VisitStatus.DRAFT, Visit.updated_at), else_=when)
+    rows = session.execute(query.order_by(status_rank, recency.desc()).limit(limit)).all()
     infos = [_info(visit, name) for visit, name in rows]
     return sorted(infos, key=lambda v: order.get(v.status, 3))
 

@@ -165,6 +165,7 @@ class VisitEditor(QWidget):
         self.form = self._build_form()
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(self.form)
 
         self.status_label = QLabel(self)

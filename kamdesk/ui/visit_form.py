@@ -146,6 +146,11 @@ class VisitForm(QWidget):
                 row.setVisible(visible)
                 self.labels[key].setVisible(visible)
                 toggled = True
+        for section in self.template.sections:
+            group = self.groups.get(section.key)
+            wanted = any(f.key in shown for f in section.fields)
+            if group is not None and group.isHidden() == wanted:
+                group.setVisible(wanted)  # a section whose fields are all hidden disappears
         if toggled and self.isVisible():
             self.adjustSize()  # grow the scrolled page now, not at the next layout pass
 

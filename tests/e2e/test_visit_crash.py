@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 TYPED = "客户反映专线上周中断两次，要求48小时内给出原因说明"
 RECORD_TABLES = ("complaints", "opportunities", "competitor_notes", "tasks")

@@ -22,6 +22,8 @@ from kamdesk.ui.visits_view import VisitsView
 from tests.keyboard import type_text
 from tests.visit_store import visit_store, visit_store_file  # noqa: F401
 
+pytestmark = pytest.mark.qt
+
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
 SAMPLE_TEXT = {

@@ -75,6 +75,7 @@ def reopen_visits(window: MainWindow, settings: Settings) -> None:
     view = window.sections.get("visits")
     if not isinstance(view, VisitsView):
         return
+    view.changed.connect(window.refresh_status)
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(view.close_editors)

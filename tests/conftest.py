@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,3 +68,18 @@ def demo_store(tmp_path: Path) -> Iterator[Store]:
     opened = open_store(path, tmp_path / "backups")
     yield opened
     opened.close()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leave without Python's finalization when Qt was used: PySide6 6.12 on Python 3.11 can abort
+    there ("deallocating True/None", exit 134) after a fully green run, depending on which Qt
+    objects happen to be alive. Every report has been written by now."""
+    if "PySide6.QtWidgets" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(getattr(config, "_kamdesk_exitstatus", 0))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config._kamdesk_exitstatus = int(exitstatus)  # type: ignore[attr-defined]

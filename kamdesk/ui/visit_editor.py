@@ -203,9 +203,11 @@ class VisitEditor(QWidget):
         self.occurred.dateTimeChanged.connect(self._header_changed)
         self.duration.valueChanged.connect(self._header_changed)
         self.late_reason.textChanged.connect(self._header_changed)
+        self._focus_connected = False
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
+            self._focus_connected = True
         self._show_state()
         self._loading = False
 
@@ -320,7 +322,8 @@ class VisitEditor(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save()
         app = QApplication.instance()
-        if isinstance(app, QApplication):
+        if isinstance(app, QApplication) and self._focus_connected:
+            self._focus_connected = False
             with contextlib.suppress(RuntimeError, TypeError):
                 app.focusChanged.disconnect(self._focus_changed)
         super().closeEvent(event)

@@ -176,6 +176,7 @@ class VisitsView(QWidget):
     other sections (portfolio, alerts, plan) call."""
 
     visit_opened = Signal(str)
+    changed = Signal()  # visits were saved, submitted or started: pending-sync counts moved
 
     def __init__(
         self,
@@ -244,6 +245,7 @@ class VisitsView(QWidget):
         )
         self.drafts_banner.setVisible(drafts > 0)
         self.continue_button.setVisible(drafts > 0)
+        self.changed.emit()
 
     def has_drafts(self) -> bool:
         return bool(self.model.drafts())

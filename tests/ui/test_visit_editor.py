@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox
 from sqlalchemy import select
@@ -31,6 +31,18 @@ SAMPLE_TEXT = {
     "member_name": "刘璟",
     "summary": "客户反映专线运行稳定，对近期服务满意，约定下月再次回访。",
 }
+
+
+@pytest.fixture(autouse=True)
+def no_window_outlives_the_test(qapp):
+    """Delete every top-level window a test leaves behind: PySide6 6.12 on Python 3.11 can abort
+    at interpreter exit ("deallocating True/None") when Qt widgets are still alive then."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QApplication.processEvents()
 
 
 @pytest.fixture
@@ -306,3 +318,19 @@ def test_move_draft_to_newer_template_version(qtbot, visit_store, account, tmp_p
     assert editor.version_banner.isVisibleTo(editor)
     assert editor.move_to_newer_version() == []
     assert editor.context.template.version == 2 and editor.form.editors["summary"].value() == "已回访"
+
+
+def test_app_start_shows_drafts_first_and_opens_the_visit_asked_for(qtbot, visit_store, account, tmp_path):  # noqa: F811
+    from kamdesk.app import build_sections, reopen_visits
+    from kamdesk.config import load_settings
+    from kamdesk.ui.main_window import MainWindow
+
+    with visit_store.sessions.begin() as s:
+        draft = visits.start(s, account, VisitKind.PHONE)
+    window = MainWindow(visit_store, build_sections(visit_store), demo=True)
+    qtbot.addWidget(window)
+    reopen_visits(window, load_settings(["--open-visit", draft.id], {}))
+    view = window.sections["visits"]
+    assert window.stack.currentWidget() is view
+    qtbot.waitUntil(lambda: draft.id in view.editors)
+    qtbot.addWidget(view.editors[draft.id])

@@ -204,7 +204,7 @@ class VisitsView(QWidget):
         self.new_button.clicked.connect(slot(lambda: self.new_visit()))
         self.phone_button = QPushButton(_("Quick phone log…"), self)
         self.phone_button.clicked.connect(slot(lambda: self.new_visit(VisitKind.PHONE)))
-        self.open_button = QPushButton(_("Open"), self)
+        self.open_button = QPushButton(_("Open visit"), self)
         self.open_button.clicked.connect(self.open_selected)
         tools = QHBoxLayout()
         tools.addWidget(self.new_button)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -32,7 +33,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from kamdesk.app import run
 
-    return run(settings)
+    code = run(settings)
+    # PySide6 6.12 on Python 3.11 can abort the interpreter while tearing Qt down after a clean
+    # exit; everything is saved and closed by now, so leave without that teardown.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,9 @@ def _counts(tally: Tally[str], divisor: int) -> ActivityCounts:
     def share(kind: VisitKind) -> float:
         return round(tally[kind.value] / divisor, 2) if divisor else 0.0
 
-    return ActivityCounts(onsite=share(VisitKind.ONSITE), phone=share(VisitKind.PHONE), sms=share(VisitKind.SMS))
+    return ActivityCounts(
+        onsite=share(VisitKind.ONSITE), phone=share(VisitKind.PHONE), sms=share(VisitKind.SMS)
+    )
 
 
 def team_averages(
@@ -38,6 +40,8 @@ def team_averages(
     per field manager of the team. Managers and supervisors get their own team; admins name one."""
     if period_end < period_start:
         raise ApiError(422, "invalid_period", "period_end is before period_start")
+    if not (date(1900, 1, 1) <= period_start and period_end <= date(2999, 12, 31)):
+        raise ApiError(422, "invalid_period", "the period is out of range")
     if (period_end - period_start).days > MAX_PERIOD_DAYS:
         raise ApiError(422, "invalid_period", f"a period is at most {MAX_PERIOD_DAYS} days")
     if team_id is None or team_id == caller.team_id:
@@ -48,7 +52,9 @@ def team_averages(
         raise ApiError(404, "no_team", "you are not in a team")
     managers = set(
         session.scalars(
-            select(User.id).where(User.team_id == team_id, User.role.in_(FIELD_ROLES), User.deleted.is_(False))
+            select(User.id).where(
+                User.team_id == team_id, User.role.in_(FIELD_ROLES), User.deleted.is_(False)
+            )
         )
     )
     begin, end = _start_of(period_start), _start_of(period_end + timedelta(days=1))

@@ -282,12 +282,12 @@ def _insert(batch: _Batch, model: type[SyncColumns], change: Change, fields: dic
     if missing:
         raise _Rejected("required", f"a new {change.entity} row needs {', '.join(missing)}", missing[0])
     caller = batch.caller
-    if isinstance(model, type) and issubclass(model, models.Account) and not caller.is_admin:
-        if caller.user_id not in {fields.get("primary_manager_id"), fields.get("secondary_manager_id")}:
-            if fields.get("primary_manager_id") is None:
-                fields["primary_manager_id"] = caller.user_id
-            elif not caller.is_supervisor:
-                raise _Rejected("forbidden", "a new account must be yours", "primary_manager_id")
+    managers = {fields.get("primary_manager_id"), fields.get("secondary_manager_id")}
+    if issubclass(model, models.Account) and not caller.is_admin and caller.user_id not in managers:
+        if fields.get("primary_manager_id") is None:
+            fields["primary_manager_id"] = caller.user_id
+        elif not caller.is_supervisor:
+            raise _Rejected("forbidden", "a new account must be yours", "primary_manager_id")
     obj = model(**fields)
     obj.id = change.id
     obj.owner_id = caller.user_id
@@ -348,7 +348,9 @@ def _patch(
         try:
             _check_role(batch, entity, obj)
             if not _may_write(batch, obj):
-                raise _Rejected("not_found", "the change moves the row to an account you may not use", "account_id")
+                raise _Rejected(
+                    "not_found", "the change moves the row to an account you may not use", "account_id"
+                )
             _check_references(batch, model, obj, set(changed))
             if isinstance(obj, models.Account):
                 _check_account_managers(batch, obj, set(changed))
@@ -377,4 +379,3 @@ def _patch(
         status = ChangeStatus.APPLIED
     row = row_to_wire(obj) if status != ChangeStatus.APPLIED else None
     return ChangeResult(entity=entity, id=obj.id, status=status, rev=obj.rev, conflicts=conflicts, row=row)
-

@@ -15,6 +15,8 @@ from kamdesk.models import SyncColumns
 from kamdesk.models.base import UTCDateTime
 
 INT32 = (-(2**31), 2**31 - 1)
+YEARS = (1900, 2999)
+"""Dates outside these years are typing mistakes, and near the ends of ``date`` they overflow."""
 SERVER_FIELDS = frozenset({"id", "rev", "updated_at", "owner_id"})
 """Sync columns the server sets itself; a client's values for them are ignored."""
 
@@ -76,16 +78,22 @@ def parse_value(info: ColumnInfo, value: Any) -> Any:
             raise FieldError(key, "invalid", f"{key} must be an ISO 8601 date-time string")
         try:
             moment = datetime.fromisoformat(value)
-        except ValueError:
+            moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+        except (ValueError, OverflowError):
             raise FieldError(key, "invalid", f"{key} is not an ISO 8601 date-time: {value!r}") from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        if not YEARS[0] <= moment.year <= YEARS[1]:
+            raise FieldError(key, "invalid", f"{key} is out of range")
+        return moment
     if isinstance(column_type, Date):
         if not isinstance(value, str):
             raise FieldError(key, "invalid", f"{key} must be a YYYY-MM-DD string")
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise FieldError(key, "invalid", f"{key} is not a YYYY-MM-DD date: {value!r}") from None
+        if not YEARS[0] <= day.year <= YEARS[1]:
+            raise FieldError(key, "invalid", f"{key} is out of range")
+        return day
     if isinstance(column_type, Enum):
         enum_class = column_type.enum_class
         allowed = list(column_type.enums)
@@ -132,7 +140,10 @@ def missing_required(model: type[SyncColumns], fields: dict[str, Any]) -> list[s
     return [
         info.key
         for info in columns_of(model).values()
-        if not info.nullable and not info.has_default and info.key not in SERVER_FIELDS and info.key not in fields
+        if not info.nullable
+        and not info.has_default
+        and info.key not in SERVER_FIELDS
+        and info.key not in fields
     ]
 
 

@@ -45,8 +45,14 @@ TEMPLATE = {
             "fields": [
                 {"key": "topic", "type": "text", "label": "回访主题", "required": True},
                 {"key": "has_complaint", "type": "yesno", "label": "客户是否提出投诉", "required": True},
-                {"key": "complaint", "type": "long_text", "label": "投诉内容", "required": True,
-                 "show_if": {"field": "has_complaint", "equals": True}, "record": "complaint"},
+                {
+                    "key": "complaint",
+                    "type": "long_text",
+                    "label": "投诉内容",
+                    "required": True,
+                    "show_if": {"field": "has_complaint", "equals": True},
+                    "record": "complaint",
+                },
             ],
         }
     ],
@@ -101,6 +107,12 @@ def database(database_url: str, tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
+def live_database_url(database: Database) -> str:
+    """The URL of this test's own database (the per-test SQLite copy, or the PG schema)."""
+    return database.engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
 def settings(database_url: str) -> ServerSettings:
     return ServerSettings(
         database_url=database_url,
@@ -147,8 +159,14 @@ def world(database: Database, settings: ServerSettings, tmp_path: Path) -> World
             ("root", "系统管理员", Role.ADMIN, None),
         ):
             users[username] = admin.create_user(
-                session, recorder, passwords, username=username, display_name=name, role=role,
-                password=PASSWORD, team_name=team,
+                session,
+                recorder,
+                passwords,
+                username=username,
+                display_name=name,
+                role=role,
+                password=PASSWORD,
+                team_name=team,
             )
         session.flush()
         sheet = tmp_path / "portfolio.csv"
@@ -195,12 +213,12 @@ def world(database: Database, settings: ServerSettings, tmp_path: Path) -> World
 
 
 @pytest.fixture
-def app(settings: ServerSettings, database: Database):  # noqa: ANN201
+def app(settings: ServerSettings, database: Database):
     return create_app(settings, database)
 
 
 @pytest.fixture
-def client(app) -> Iterator[TestClient]:  # noqa: ANN001
+def client(app) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client
 

@@ -147,13 +147,21 @@ def missing_required(model: type[SyncColumns], fields: dict[str, Any]) -> list[s
     ]
 
 
+@cache
+def _scalar_defaults(model: type[SyncColumns]) -> tuple[tuple[str, Any, bool], ...]:
+    found = []
+    for attr in inspect(model).column_attrs:
+        default = attr.columns[0].default
+        if default is not None:
+            found.append((attr.key, default.arg, bool(default.is_callable)))  # type: ignore[attr-defined]
+    return tuple(found)
+
+
 def fill_defaults(obj: SyncColumns) -> None:
     """Apply scalar column defaults now, so the row is complete before it is flushed."""
-    for attr in inspect(type(obj)).column_attrs:
-        default = attr.columns[0].default
-        if default is None or getattr(obj, attr.key) is not None:
-            continue
-        setattr(obj, attr.key, default.arg(None) if default.is_callable else default.arg)  # type: ignore[attr-defined]
+    for key, arg, is_callable in _scalar_defaults(type(obj)):
+        if getattr(obj, key) is None:
+            setattr(obj, key, arg(None) if is_callable else arg)
 
 
 def references(model: type[SyncColumns], fields: dict[str, Any]) -> dict[str, str]:

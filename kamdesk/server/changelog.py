@@ -40,21 +40,22 @@ class Audience:
     public: bool = False
 
 
-def audience_of(obj: SyncColumns) -> Audience:
-    """Who may see ``obj`` (see ``scope.Scope.log_condition``)."""
-    if isinstance(obj, models.Account):
+def audience_of(obj: SyncColumns | Any) -> Audience:
+    """Who may see ``obj`` (an ORM row or a ``rows.Draft``; see ``scope.Scope.log_condition``)."""
+    entity = obj.__tablename__
+    if entity == "accounts":
         return Audience(account_id=obj.id)
-    if isinstance(obj, models.Task):
+    if entity == "tasks":
         return Audience(account_id=obj.account_id, user_id=obj.assignee_id or obj.owner_id)
-    if isinstance(obj, models.Report):
+    if entity == "reports":
         return Audience(user_id=obj.owner_id)
-    if isinstance(obj, models.FormTemplate):
+    if entity == "form_templates":
         return Audience(public=True)
-    if isinstance(obj, models.CadenceRule):
+    if entity == "cadence_rules":
         return Audience(team_id=obj.team_id) if obj.team_id else Audience(public=True)
-    if isinstance(obj, models.User):
+    if entity == "users":
         return Audience(user_id=obj.id, team_id=obj.team_id)
-    if isinstance(obj, models.Team):
+    if entity == "teams":
         return Audience(team_id=obj.id)
     account_id = getattr(obj, "account_id", None)
     return Audience(account_id=account_id, user_id=None if account_id else obj.owner_id)
@@ -68,7 +69,7 @@ class ChangeRecorder:
         self.changed_by = changed_by
         self._entries: list[dict[str, Any]] = []
 
-    def _entry(self, obj: SyncColumns, fields: list[str] | None, audience: Audience) -> None:
+    def _entry(self, obj: SyncColumns | Any, fields: list[str] | None, audience: Audience) -> None:
         self._entries.append(
             {
                 "entity": obj.__tablename__,  # type: ignore[attr-defined]
@@ -84,7 +85,7 @@ class ChangeRecorder:
             }
         )
 
-    def created(self, obj: SyncColumns) -> None:
+    def created(self, obj: SyncColumns | Any) -> None:
         """A new row: rev 1."""
         obj.rev = 1
         obj.updated_at = utcnow()

@@ -27,7 +27,7 @@ from kamdesk.server.auth import Caller
 from kamdesk.server.changelog import ChangeRecorder, touched_since
 from kamdesk.server.db import Database, bulk_insert
 from kamdesk.server.errors import ApiError
-from kamdesk.server.rows import FieldError, columns_of, fill_defaults, missing_required, parse_fields
+from kamdesk.server.rows import Draft, FieldError, columns_of, missing_required, parse_fields
 from kamdesk.server.scope import Scope
 from kamdesk.server.tables import ProcessedBatch
 from kamdesk.server.validation import TemplateCache, validate_visit
@@ -63,7 +63,7 @@ class _Batch:
     existing: dict[tuple[str, str], SyncColumns] = field(default_factory=dict)
     known_ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     team_members: set[str] = field(default_factory=set)
-    pending: dict[str, list[SyncColumns]] = field(default_factory=lambda: defaultdict(list))
+    pending: dict[str, list[Draft]] = field(default_factory=lambda: defaultdict(list))
     """New rows not yet written: inserted in bulk, bypassing the ORM unit of work."""
     pending_ids: set[tuple[str, str]] = field(default_factory=set)
 
@@ -74,10 +74,7 @@ class _Batch:
         for table in Base.metadata.sorted_tables:
             objects = self.pending.pop(table.name, None)
             if objects:
-                keys = list(columns_of(type(objects[0])))
-                bulk_insert(
-                    self.session, table, [{key: getattr(obj, key) for key in keys} for obj in objects]
-                )
+                bulk_insert(self.session, table, [obj.values() for obj in objects])
         self.pending.clear()
         self.pending_ids.clear()
 
@@ -239,7 +236,7 @@ def _apply_one(batch: _Batch, change: Change) -> ChangeResult:
         return _rejected(change, rejected.rejection)
 
 
-def _check_role(batch: _Batch, entity: str, obj: SyncColumns) -> None:
+def _check_role(batch: _Batch, entity: str, obj: SyncColumns | Draft) -> None:
     caller = batch.caller
     if caller.is_admin:
         return
@@ -251,29 +248,32 @@ def _check_role(batch: _Batch, entity: str, obj: SyncColumns) -> None:
             raise _Rejected("forbidden", "cadence rules are set by the team's supervisor")
 
 
-def _may_write(batch: _Batch, obj: SyncColumns) -> bool:
+def _may_write(batch: _Batch, obj: SyncColumns | Draft) -> bool:
     """Whether the caller may change ``obj`` as it is now (or store it as it would become)."""
     caller = batch.caller
     if caller.is_admin:
         return True
-    if isinstance(obj, models.Account):
+    entity = obj.__tablename__
+    if entity == "accounts":
         return obj.id in (batch.visible_accounts or set())
-    if isinstance(obj, models.Task):
+    if entity == "tasks":
         return (
             batch.account_visible(obj.account_id)
             or obj.assignee_id == caller.user_id
             or obj.assigner_id == caller.user_id
             or (caller.is_supervisor and obj.assignee_id in batch.team_members)
         )
-    if isinstance(obj, models.Report):
+    if entity == "reports":
         return obj.owner_id == caller.user_id
-    if isinstance(obj, (models.CadenceRule, models.User, models.Team, models.FormTemplate)):
+    if entity in ("cadence_rules", "users", "teams", "form_templates"):
         return caller.is_supervisor and getattr(obj, "team_id", None) == caller.team_id is not None
     account_id = getattr(obj, "account_id", None)
     return batch.account_visible(account_id)
 
 
-def _check_references(batch: _Batch, model: type[SyncColumns], obj: SyncColumns, keys: set[str]) -> None:
+def _check_references(
+    batch: _Batch, model: type[SyncColumns], obj: SyncColumns | Draft, keys: set[str]
+) -> None:
     columns = columns_of(model)
     for key in keys:
         info = columns[key]
@@ -287,7 +287,7 @@ def _check_references(batch: _Batch, model: type[SyncColumns], obj: SyncColumns,
             raise _Rejected("not_found", f"{key} refers to a missing {info.foreign_table} row", key)
 
 
-def _check_account_managers(batch: _Batch, account: models.Account, keys: set[str]) -> None:
+def _check_account_managers(batch: _Batch, account: models.Account | Draft, keys: set[str]) -> None:
     caller = batch.caller
     changed = keys & MANAGER_FIELDS
     if not changed or caller.is_admin:
@@ -308,33 +308,33 @@ def _insert(batch: _Batch, model: type[SyncColumns], change: Change, fields: dic
         raise _Rejected("required", f"a new {change.entity} row needs {', '.join(missing)}", missing[0])
     caller = batch.caller
     managers = {fields.get("primary_manager_id"), fields.get("secondary_manager_id")}
-    if issubclass(model, models.Account) and not caller.is_admin and caller.user_id not in managers:
+    if change.entity == "accounts" and not caller.is_admin and caller.user_id not in managers:
         if fields.get("primary_manager_id") is None:
             fields["primary_manager_id"] = caller.user_id
         elif not caller.is_supervisor:
             raise _Rejected("forbidden", "a new account must be yours", "primary_manager_id")
-    obj = model(**fields)
+    obj = Draft.of(model, fields)
     obj.id = change.id
     obj.owner_id = caller.user_id
-    fill_defaults(obj)
     _check_role(batch, change.entity, obj)
-    if isinstance(obj, models.Task) and obj.assignee_id is None:
+    entity = change.entity
+    if entity == "tasks" and obj.assignee_id is None:
         obj.assignee_id = caller.user_id
-    if isinstance(obj, models.Task) and obj.assigner_id is None:
+    if entity == "tasks" and obj.assigner_id is None:
         obj.assigner_id = caller.user_id
     _check_references(batch, model, obj, set(fields))
-    if isinstance(obj, models.Account):
+    if entity == "accounts":
         _check_account_managers(batch, obj, set(fields) if caller.is_supervisor else set())
-    if not isinstance(obj, models.Account) and not _may_write(batch, obj):
+    elif not _may_write(batch, obj):
         raise _Rejected("not_found", "the row refers to an account you may not use", "account_id")
-    if isinstance(obj, models.Visit):
+    if entity == "visits":
         _check_visit(batch, obj)
     batch.recorder.created(obj)
     batch.pending[change.entity].append(obj)
     batch.pending_ids.add((change.entity, obj.id))
     batch.existing[(change.entity, obj.id)] = obj
     batch.known_ids[change.entity].add(obj.id)
-    if isinstance(obj, models.Account) and batch.visible_accounts is not None:
+    if entity == "accounts" and batch.visible_accounts is not None:
         batch.visible_accounts.add(obj.id)
     return ChangeResult.model_construct(
         entity=change.entity,
@@ -347,7 +347,7 @@ def _insert(batch: _Batch, model: type[SyncColumns], change: Change, fields: dic
     )
 
 
-def _check_visit(batch: _Batch, visit: models.Visit) -> None:
+def _check_visit(batch: _Batch, visit: models.Visit | Draft) -> None:
     problems = validate_visit(visit, batch.templates)
     if problems:
         raise _Rejected(problems[0].code, "; ".join(p.message for p in problems), problems[0].field)

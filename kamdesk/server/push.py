@@ -90,9 +90,6 @@ def push(database: Database, caller: Caller, request: PushRequest) -> PushRespon
     """Apply ``request`` once; repeats (sequential or concurrent) get the first response."""
     if request.device_id is not None and request.device_id != caller.device_id:
         raise ApiError(400, "wrong_device", "device_id does not belong to this token")
-    stored = _stored_response(database, caller, request.batch_id)
-    if stored is not None:
-        return stored
     for careful in (False, True):
         try:
             with database.begin(write=True) as session:
@@ -108,8 +105,12 @@ def push(database: Database, caller: Caller, request: PushRequest) -> PushRespon
                     session.flush()
                 except IntegrityError:
                     raise _Claimed() from None
-                response = _apply(session, caller, request, careful=careful)
+                response, recorder = _apply(session, caller, request, careful=careful)
                 batch_row.response = response.model_dump(mode="json")
+                session.flush()
+                # Last: take change-log positions. The counter row stays locked until the
+                # commit right after, so nothing else may happen in between.
+                recorder.flush()
                 return response
         except _Claimed:
             stored = _stored_response(database, caller, request.batch_id)
@@ -138,7 +139,9 @@ def _stored_response(database: Database, caller: Caller, batch_id: str) -> PushR
         return response.model_copy(update={"replayed": True})
 
 
-def _apply(session: Session, caller: Caller, request: PushRequest, *, careful: bool) -> PushResponse:
+def _apply(
+    session: Session, caller: Caller, request: PushRequest, *, careful: bool
+) -> tuple[PushResponse, ChangeRecorder]:
     scope = Scope(caller)
     batch = _Batch(
         session=session,
@@ -173,8 +176,7 @@ def _apply(session: Session, caller: Caller, request: PushRequest, *, careful: b
         results.append(result)
     batch.flush_inserts()
     session.flush()
-    batch.recorder.flush()
-    return PushResponse(batch_id=request.batch_id, results=results)
+    return PushResponse(batch_id=request.batch_id, results=results), batch.recorder
 
 
 def _preload(batch: _Batch, changes: list[Change]) -> None:

@@ -44,7 +44,7 @@ def pull(session: Session, caller: Caller, since: int, limit: int) -> PullPage:
         if model is None:
             continue
         for obj in session.scalars(select(model).where(model.id.in_(entity_ids))):
-            rows[(entity, obj.id)] = PulledRow(
+            rows[(entity, obj.id)] = PulledRow.model_construct(
                 entity=entity, id=obj.id, rev=obj.rev, seq=first_seen[(entity, obj.id)], row=row_to_wire(obj)
             )
     changes = [rows[key] for key in first_seen if key in rows]

@@ -11,5 +11,7 @@ from kamdesk.server.tables import ServerBase
 def test_migrated_database_matches_the_models(database):
     assert current_revision(database.engine) == head_revision()
     with database.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), [Base.metadata, ServerBase.metadata])
+        differences = compare_metadata(
+            MigrationContext.configure(connection), [Base.metadata, ServerBase.metadata]
+        )
     assert differences == []

@@ -41,7 +41,9 @@ def test_a_row_changed_twice_is_sent_once_in_its_current_state_and_tombstones_tr
 def test_the_cursor_skips_changes_the_caller_cannot_see(client, world):
     a, c = login(client, "liming"), login(client, "chengang")
     _, cursor = pull_all(client, a)
-    push(client, c, *[change("contacts", "insert", account_id=world.account_c, name="外人") for _ in range(5)])
+    push(
+        client, c, *[change("contacts", "insert", account_id=world.account_c, name="外人") for _ in range(5)]
+    )
     page = client.get("/v1/sync/pull", params={"since": cursor}, headers=a).json()
     assert page["changes"] == [] and page["has_more"] is False
     assert page["next_cursor"] > cursor

@@ -23,13 +23,14 @@ def push(body: PushRequest, caller: CallerDep, context: ContextDep) -> Response:
     return Response(response.model_dump_json(), media_type="application/json")
 
 
-@router.get("/pull", responses=ERRORS)
+@router.get("/pull", responses=ERRORS, response_model=PullPage)
 def pull(
     caller: CallerDep,
     context: ContextDep,
     since: Annotated[int, Query(ge=0, le=2**62, description="cursor from the previous page; 0 at first")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
-) -> PullPage:
+) -> Response:
     """Rows visible to the caller that changed after ``since``, oldest first."""
     with context.database.begin() as session:
-        return pulling.pull(session, caller, since, limit)
+        page = pulling.pull(session, caller, since, limit)
+    return Response(page.model_dump_json(), media_type="application/json")

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -176,6 +177,7 @@ async def ingest(base: str, portfolio: dict[str, list[str]], batches: int, pushe
 async def devices(base: str, portfolio: dict[str, list[str]], rounds: int) -> tuple[list[float], int, int]:
     latencies: list[float] = []
     errors = 0
+    kinds: Counter[str] = Counter()
     limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
         tokens = {}
@@ -187,12 +189,14 @@ async def devices(base: str, portfolio: dict[str, list[str]], rounds: int) -> tu
             started = time.perf_counter()
             try:
                 response = await http.request(method, url, **kw)
-            except httpx.HTTPError:
+            except httpx.HTTPError as error:
                 errors += 1
+                kinds[type(error).__name__] += 1
                 return None
             latencies.append((time.perf_counter() - started) * 1000)
             if response.status_code != 200:
                 errors += 1
+                kinds[f"{response.status_code} {response.text[:80]}"] += 1
                 return None
             return response
 
@@ -203,7 +207,10 @@ async def devices(base: str, portfolio: dict[str, list[str]], rounds: int) -> tu
                 body = {"batch_id": str(uuid.uuid4()), "changes": records(portfolio[username], 20)}
                 pushed = await timed("POST", "/v1/sync/push", json=body, headers=headers)
                 if pushed is not None:
-                    errors += sum(r["status"] != "applied" for r in pushed.json()["results"])
+                    for result in pushed.json()["results"]:
+                        if result["status"] != "applied":
+                            errors += 1
+                            kinds[f"{result['status']} {result.get('reason')}"] += 1
                 while True:
                     page = await timed(
                         "GET", "/v1/sync/pull", params={"since": cursor, "limit": 500}, headers=headers
@@ -217,6 +224,8 @@ async def devices(base: str, portfolio: dict[str, list[str]], rounds: int) -> tu
         started = time.perf_counter()
         await asyncio.gather(*(device(u) for u in portfolio))
         elapsed = time.perf_counter() - started
+    if kinds:
+        print("device errors:", dict(kinds))
     return latencies, errors, int(len(latencies) / elapsed)
 
 

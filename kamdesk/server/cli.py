@@ -197,6 +197,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         "log_config": None,
         "access_log": False,
         "proxy_headers": args.proxy_headers,
+        "timeout_keep_alive": settings.keep_alive_seconds,
     }
     if args.workers > 1:
         # Worker processes build their own app from the environment.

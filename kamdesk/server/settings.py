@@ -31,6 +31,8 @@ class ServerSettings(BaseSettings):
     login_max_failures_per_address: int = 30
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 19 * 1024
+    keep_alive_seconds: int = 75
+    """Idle keep-alive; longer than clients' idle reuse, so they do not send on a closing socket."""
     pool_size: int = 10
     max_overflow: int = 20
 

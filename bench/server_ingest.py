@@ -1,0 +1,329 @@
+"""Ingest and concurrency figures of kamdesk-server on PostgreSQL, over real HTTP on loopback.
+
+    python bench/server_ingest.py [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+                                  [--workers 2] [--ingest-batches 40] [--devices 200] [--rounds 5]
+
+Creates a private schema, migrates it, seeds teams, 200 managers and their accounts, starts
+``kamdesk-server serve`` (uvicorn) on a free loopback port, then measures:
+1. ingest: records/s for pushes of 500 records (contacts and submitted visits), from 4
+   concurrent pushers;
+2. 200 simulated devices at once, each doing ``--rounds`` of push (20 records) + pull until
+   done: p50/p99 request latency and error count.
+The schema is dropped at the end. Targets (issue 7): >= 10,000 records/s, no errors, p99 < 500 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kamdesk.models import Account, Contact, new_id  # noqa: E402
+from kamdesk.models.enums import Industry, Role, Tier  # noqa: E402
+from kamdesk.server import admin  # noqa: E402
+from kamdesk.server.changelog import ChangeRecorder  # noqa: E402
+from kamdesk.server.db import Database, create_server_engine  # noqa: E402
+from kamdesk.server.migrate import upgrade  # noqa: E402
+from kamdesk.server.security import Passwords  # noqa: E402
+
+PASSWORD = "bench-密码-2026"
+TEMPLATE = {
+    "schema": 1,
+    "key": "onsite_return_visit",
+    "version": 1,
+    "name": "大客户上门回访表",
+    "visit_kind": "onsite",
+    "sections": [
+        {
+            "key": "basic",
+            "title": "基本情况",
+            "fields": [{"key": "topic", "type": "text", "label": "回访主题", "required": True}],
+        }
+    ],
+}
+MOMENT = datetime(2026, 11, 23, 2, 30, tzinfo=UTC).isoformat()
+
+
+def seed(database: Database, devices: int, accounts_per_manager: int, tmp: Path) -> dict[str, list[str]]:
+    """Teams of 20 managers, each with accounts and one contact per account."""
+    import json
+
+    passwords = Passwords(time_cost=1, memory_kib=8 * 1024)
+    portfolio: dict[str, list[str]] = {}
+    with database.begin(write=True) as session:
+        recorder = ChangeRecorder(session, None)
+        for t in range((devices + 19) // 20):
+            admin.create_team(session, recorder, f"政企客户{t + 1}部")
+        session.flush()
+        for n in range(devices):
+            user = admin.create_user(
+                session,
+                recorder,
+                passwords,
+                username=f"mgr{n:03d}",
+                display_name=f"经理{n:03d}",
+                role=Role.MANAGER,
+                password=PASSWORD,
+                team_name=f"政企客户{n // 20 + 1}部",
+            )
+            ids = []
+            for a in range(accounts_per_manager):
+                account = Account(
+                    id=new_id(),
+                    code=f"HN73{n:03d}{a:04d}",
+                    name=f"长沙测试集团{n}-{a}有限公司",
+                    tier=Tier.B1,
+                    industry=Industry.ENTERPRISE,
+                    primary_manager_id=user.id,
+                )
+                recorder.created(account)
+                session.add(account)
+                contact = Contact(id=new_id(), account_id=account.id, name="张喆")
+                recorder.created(contact)
+                session.add(contact)
+                ids.append(account.id)
+            portfolio[f"mgr{n:03d}"] = ids
+        (tmp / "template.json").write_text(json.dumps(TEMPLATE, ensure_ascii=False), encoding="utf-8")
+        admin.publish_template(session, recorder, tmp / "template.json")
+        session.flush()
+        recorder.flush()
+    return portfolio
+
+
+def records(account_ids: list[str], count: int) -> list[dict]:
+    """Half new contacts, half submitted on-site visits, spread over the manager's accounts."""
+    changes = []
+    for n in range(count):
+        account_id = account_ids[n % len(account_ids)]
+        if n % 2:
+            fields = {
+                "account_id": account_id,
+                "name": f"联系人{n}",
+                "mobile": f"138{n:08d}"[:11],
+                "decision_role": "influencer",
+            }
+            changes.append({"entity": "contacts", "id": str(uuid.uuid4()), "op": "insert", "fields": fields})
+        else:
+            fields = {
+                "account_id": account_id,
+                "kind": "onsite",
+                "status": "submitted",
+                "occurred_at": MOMENT,
+                "submitted_at": MOMENT,
+                "template_key": "onsite_return_visit",
+                "template_version": 1,
+                "answers": {"topic": "专线扩容需求回访"},
+                "summary": "客户对专线质量满意，提出扩容需求",
+            }
+            changes.append({"entity": "visits", "id": str(uuid.uuid4()), "op": "insert", "fields": fields})
+    return changes
+
+
+async def login(http: httpx.AsyncClient, username: str) -> dict[str, str]:
+    response = await http.post(
+        "/v1/auth/login", json={"username": username, "password": PASSWORD, "device_name": "bench"}
+    )
+    response.raise_for_status()
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+async def ingest(base: str, portfolio: dict[str, list[str]], batches: int, pushers: int) -> tuple[float, int]:
+    users = list(portfolio)[:pushers]
+    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+        tokens = [await login(http, u) for u in users]
+        bodies = [
+            [
+                {"batch_id": str(uuid.uuid4()), "changes": records(portfolio[u], 500)}
+                for _ in range(batches // pushers)
+            ]
+            for u in users
+        ]
+        errors = 0
+
+        async def run(headers: dict[str, str], mine: list[dict]) -> int:
+            nonlocal errors
+            applied = 0
+            for body in mine:
+                response = await http.post("/v1/sync/push", json=body, headers=headers)
+                if response.status_code != 200:
+                    errors += 1
+                    continue
+                applied += sum(r["status"] == "applied" for r in response.json()["results"])
+                errors += sum(r["status"] != "applied" for r in response.json()["results"])
+            return applied
+
+        started = time.perf_counter()
+        applied = sum(await asyncio.gather(*(run(t, b) for t, b in zip(tokens, bodies, strict=True))))
+        elapsed = time.perf_counter() - started
+    return applied / elapsed, errors
+
+
+async def devices(base: str, portfolio: dict[str, list[str]], rounds: int) -> tuple[list[float], int, int]:
+    latencies: list[float] = []
+    errors = 0
+    kinds: Counter[str] = Counter()
+    limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
+        tokens = {}
+        for username in portfolio:
+            tokens[username] = await login(http, username)
+
+        async def timed(method: str, url: str, **kw: object) -> httpx.Response | None:
+            nonlocal errors
+            started = time.perf_counter()
+            try:
+                response = await http.request(method, url, **kw)
+            except httpx.HTTPError as error:
+                errors += 1
+                kinds[type(error).__name__] += 1
+                return None
+            latencies.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                errors += 1
+                kinds[f"{response.status_code} {response.text[:80]}"] += 1
+                return None
+            return response
+
+        async def device(username: str) -> None:
+            nonlocal errors
+            headers, cursor = tokens[username], 0
+            for _ in range(rounds):
+                body = {"batch_id": str(uuid.uuid4()), "changes": records(portfolio[username], 20)}
+                pushed = await timed("POST", "/v1/sync/push", json=body, headers=headers)
+                if pushed is not None:
+                    for result in pushed.json()["results"]:
+                        if result["status"] != "applied":
+                            errors += 1
+                            kinds[f"{result['status']} {result.get('reason')}"] += 1
+                while True:
+                    page = await timed(
+                        "GET", "/v1/sync/pull", params={"since": cursor, "limit": 500}, headers=headers
+                    )
+                    if page is None:
+                        break
+                    cursor = page.json()["next_cursor"]
+                    if not page.json()["has_more"]:
+                        break
+
+        started = time.perf_counter()
+        await asyncio.gather(*(device(u) for u in portfolio))
+        elapsed = time.perf_counter() - started
+    if kinds:
+        print("device errors:", dict(kinds))
+    return latencies, errors, int(len(latencies) / elapsed)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--ingest-batches", type=int, default=40)
+    parser.add_argument("--pushers", type=int, default=4)
+    parser.add_argument("--devices", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--accounts-per-manager", type=int, default=5)
+    args = parser.parse_args()
+
+    schema = f"kamdesk_bench_{uuid.uuid4().hex[:8]}"
+    admin_engine = create_server_engine(args.database_url)
+    with admin_engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(args.database_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    url_text = url.render_as_string(hide_password=False)
+    server = None
+    try:
+        engine = create_server_engine(url_text)
+        upgrade(engine)
+        database = Database(engine)
+        tmp = Path(os.environ.get("TMPDIR", "/tmp")) / schema
+        tmp.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        portfolio = seed(database, args.devices, args.accounts_per_manager, tmp)
+        database.dispose()
+        print(
+            f"seeded {args.devices} managers, {args.devices * args.accounts_per_manager} accounts "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        port = free_port()
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "KAMDESK_SERVER_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+            "KAMDESK_SERVER_POOL_SIZE": "20",
+            "KAMDESK_SERVER_MAX_OVERFLOW": "10",
+        }
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kamdesk.server.cli",
+                "--database-url",
+                url_text,
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-migrate",
+                "--workers",
+                str(args.workers),
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        rate, ingest_errors = asyncio.run(ingest(base, portfolio, args.ingest_batches, args.pushers))
+        print(
+            f"ingest: {rate:,.0f} records/s in batches of 500 "
+            f"({args.ingest_batches} batches, {args.pushers} concurrent pushers, "
+            f"{args.workers} uvicorn workers), errors {ingest_errors}"
+        )
+        latencies, errors, rps = asyncio.run(devices(base, portfolio, args.rounds))
+        latencies.sort()
+        p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+        print(
+            f"{args.devices} devices x {args.rounds} rounds (push 20 + pull): {len(latencies)} requests, "
+            f"{rps} req/s, p50 {statistics.median(latencies):.0f} ms, p99 {p99:.0f} ms, "
+            f"max {latencies[-1]:.0f} ms, errors {errors}"
+        )
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        with admin_engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin_engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Pulling: pages, cursors, tombstones, rows listed once in their current state."""
+
+import uuid
+
+from tests.server.conftest import login
+from tests.server.helpers import change, pull_all, push
+
+
+def test_pages_follow_the_cursor_without_gaps_or_repeats(client, world):
+    headers = login(client, "liming")
+    _, cursor = pull_all(client, headers)
+    pushed = [change("contacts", "insert", account_id=world.account_a, name=f"联系人{n}") for n in range(7)]
+    push(client, headers, *pushed)
+    seen, pages = [], 0
+    while True:
+        page = client.get("/v1/sync/pull", params={"since": cursor, "limit": 3}, headers=headers).json()
+        pages += 1
+        seen.extend(r["id"] for r in page["changes"])
+        assert all(r["seq"] > cursor for r in page["changes"])
+        cursor = page["next_cursor"]
+        if not page["has_more"]:
+            break
+    assert seen == [c["id"] for c in pushed]
+    assert pages == 3
+
+
+def test_a_row_changed_twice_is_sent_once_in_its_current_state_and_tombstones_travel(client, world):
+    headers = login(client, "liming")
+    _, cursor = pull_all(client, headers)
+    row_id = str(uuid.uuid4())
+    push(client, headers, change("contacts", "insert", row_id, account_id=world.account_a, name="谢娜"))
+    push(client, headers, change("contacts", "patch", row_id, 1, mobile="13600000000"))
+    push(client, headers, change("contacts", "patch", row_id, 2, deleted=True))
+    rows, _ = pull_all(client, headers, cursor)
+    assert [r["id"] for r in rows] == [row_id]
+    assert rows[0]["rev"] == 3
+    assert rows[0]["row"]["deleted"] is True
+    assert rows[0]["row"]["mobile"] == "13600000000"
+
+
+def test_the_cursor_skips_changes_the_caller_cannot_see(client, world):
+    a, c = login(client, "liming"), login(client, "chengang")
+    _, cursor = pull_all(client, a)
+    push(
+        client, c, *[change("contacts", "insert", account_id=world.account_c, name="外人") for _ in range(5)]
+    )
+    page = client.get("/v1/sync/pull", params={"since": cursor}, headers=a).json()
+    assert page["changes"] == [] and page["has_more"] is False
+    assert page["next_cursor"] > cursor
+
+
+def test_insert_then_patch_in_one_batch(client, world, database):
+    headers = login(client, "liming")
+    row_id = str(uuid.uuid4())
+    results = push(
+        client,
+        headers,
+        change("contacts", "insert", row_id, account_id=world.account_a, name="何炅"),
+        change("contacts", "patch", row_id, 1, title="总经理"),
+    ).json()["results"]
+    assert [r["status"] for r in results] == ["applied", "applied"]
+    assert results[1]["rev"] == 2
+    rows, _ = pull_all(client, headers)
+    assert next(r for r in rows if r["id"] == row_id)["row"]["title"] == "总经理"

@@ -129,6 +129,7 @@ class SyncClient:
             raise TransientError(
                 f"{status} {code}: {message}",
                 retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None,
+                status=status,
             )
         raise RefusedError(status, code, message, details)
 

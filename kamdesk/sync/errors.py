@@ -17,9 +17,10 @@ class SyncError(KamdeskError):
 class TransientError(SyncError):
     """Network down, timeout, 5xx, 429, a truncated or non-JSON body: try again later."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+    def __init__(self, message: str, *, retry_after: float | None = None, status: int | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.status = status
 
 
 class AuthenticationError(SyncError):

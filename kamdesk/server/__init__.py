@@ -1,0 +1,1 @@
+"""kamdesk-server: the department's system of record (FastAPI, SQLAlchemy, PostgreSQL or SQLite)."""

@@ -135,6 +135,7 @@ def _apply(session: Session, caller: Caller, request: PushRequest, *, careful: b
         visible_accounts=scope.visible_account_ids(session),
     )
     _preload(batch, request.changes)
+    batch.known_ids["users"].add(caller.user_id)
     if caller.is_supervisor:
         batch.team_members = set(session.scalars(scope.member_ids()))
     results: list[ChangeResult] = []

@@ -81,7 +81,7 @@ def validate_visit(visit: Visit, templates: TemplateCache) -> list[Rejection]:
     if visit.satisfaction is not None and not 1 <= visit.satisfaction <= 5:
         problems.append(_reject("invalid", "satisfaction must be between 1 and 5", "satisfaction"))
     if visit.status == VisitStatus.SUBMITTED:
-        for field in ("occurred_at", "template_key", "submitted_at"):
+        for field in ("occurred_at", "submitted_at"):
             if getattr(visit, field) is None:
                 problems.append(_reject("required", f"a submitted visit needs {field}", field))
         if template is not None and not problems:

@@ -1,0 +1,149 @@
+"""Every server-side write to a synced row goes through ``ChangeRecorder``: it bumps ``rev``,
+stamps ``updated_at`` and appends a change-log entry saying who may see the change.
+
+Entries are collected and written by ``flush()`` at the end of the transaction, which takes a
+block of positions from the ``change_seq`` counter. The counter row stays locked until commit,
+so positions become visible in order and a pull cursor never jumps over a late commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from kamdesk import models
+from kamdesk.models import SyncColumns, utcnow
+from kamdesk.server.tables import CHANGE_SEQ, ChangeLogEntry, Counter
+
+ACCOUNT_CHILDREN: tuple[type[Any], ...] = (
+    models.Contact,
+    models.ProductHolding,
+    models.RevenueMonth,
+    models.Visit,
+    models.Complaint,
+    models.Opportunity,
+    models.CompetitorNote,
+    models.Task,
+)
+"""Rows that hang off an account and follow it when it changes hands."""
+
+
+@dataclass(frozen=True)
+class Audience:
+    account_id: str | None = None
+    user_id: str | None = None
+    team_id: str | None = None
+    public: bool = False
+
+
+def audience_of(obj: SyncColumns) -> Audience:
+    """Who may see ``obj`` (see ``scope.Scope.log_condition``)."""
+    if isinstance(obj, models.Account):
+        return Audience(account_id=obj.id)
+    if isinstance(obj, models.Task):
+        return Audience(account_id=obj.account_id, user_id=obj.assignee_id or obj.owner_id)
+    if isinstance(obj, models.Report):
+        return Audience(user_id=obj.owner_id)
+    if isinstance(obj, models.FormTemplate):
+        return Audience(public=True)
+    if isinstance(obj, models.CadenceRule):
+        return Audience(team_id=obj.team_id) if obj.team_id else Audience(public=True)
+    if isinstance(obj, models.User):
+        return Audience(user_id=obj.id, team_id=obj.team_id)
+    if isinstance(obj, models.Team):
+        return Audience(team_id=obj.id)
+    account_id = getattr(obj, "account_id", None)
+    return Audience(account_id=account_id, user_id=None if account_id else obj.owner_id)
+
+
+class ChangeRecorder:
+    """Collects the change-log entries of one transaction."""
+
+    def __init__(self, session: Session, changed_by: str | None) -> None:
+        self.session = session
+        self.changed_by = changed_by
+        self._entries: list[dict[str, Any]] = []
+
+    def _entry(self, obj: SyncColumns, fields: list[str] | None, audience: Audience) -> None:
+        self._entries.append(
+            {
+                "entity": obj.__tablename__,  # type: ignore[attr-defined]
+                "entity_id": obj.id,
+                "rev": obj.rev,
+                "fields": fields,
+                "account_id": audience.account_id,
+                "user_id": audience.user_id,
+                "team_id": audience.team_id,
+                "public": audience.public,
+                "changed_by": self.changed_by,
+                "changed_at": utcnow(),
+            }
+        )
+
+    def created(self, obj: SyncColumns) -> None:
+        """A new row: rev 1."""
+        obj.rev = 1
+        obj.updated_at = utcnow()
+        obj.deleted = bool(obj.deleted)
+        self._entry(obj, None, audience_of(obj))
+
+    def changed(self, obj: SyncColumns, fields: set[str]) -> None:
+        """``fields`` of an existing row were set: bump its rev."""
+        obj.rev = (obj.rev or 0) + 1
+        obj.updated_at = utcnow()
+        self._entry(obj, sorted(fields), audience_of(obj))
+
+    def reassigned(self, account: models.Account, previous_managers: set[str | None]) -> None:
+        """An account changed hands: the managers who lost it get the row (with the new manager
+        ids, so their client archives it) and the new audience gets everything hanging off it."""
+        current = {account.primary_manager_id, account.secondary_manager_id}
+        for user_id in previous_managers - current - {None}:
+            self._entry(account, [], Audience(user_id=user_id))
+        self.session.flush()
+        for model in ACCOUNT_CHILDREN:
+            for child in self.session.scalars(select(model).where(model.account_id == account.id)):
+                self._entry(child, [], audience_of(child))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def flush(self) -> None:
+        """Write the collected entries at the next positions of the server-wide sequence."""
+        if not self._entries:
+            return
+        count = len(self._entries)
+        last = self.session.execute(
+            update(Counter.__table__)
+            .where(Counter.__table__.c.name == CHANGE_SEQ)
+            .values(value=Counter.__table__.c.value + count)
+            .returning(Counter.__table__.c.value)
+        ).scalar_one()
+        first = last - count + 1
+        for offset, entry in enumerate(self._entries):
+            entry["seq"] = first + offset
+        self.session.execute(insert(ChangeLogEntry.__table__), self._entries)
+        self._entries = []
+
+
+def ensure_counter(session: Session) -> None:
+    """Create the change-sequence counter if missing (migrations create it too)."""
+    if session.get(Counter, CHANGE_SEQ) is None:
+        session.add(Counter(name=CHANGE_SEQ, value=0))
+        session.flush()
+
+
+def touched_since(session: Session, entity: str, entity_id: str, base_rev: int) -> set[str]:
+    """Fields changed on the server after ``base_rev`` (creation and re-listing touch nothing)."""
+    touched: set[str] = set()
+    for fields in session.scalars(
+        select(ChangeLogEntry.fields).where(
+            ChangeLogEntry.entity == entity,
+            ChangeLogEntry.entity_id == entity_id,
+            ChangeLogEntry.rev > base_rev,
+        )
+    ):
+        touched.update(fields or ())
+    return touched

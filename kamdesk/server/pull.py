@@ -1,0 +1,51 @@
+"""Pulling: the rows a caller may see that changed after their cursor, a page at a time.
+
+The page is read from the change log in sequence order, filtered by scope, and each listed row
+is sent in its current state (once per page, at its first position, so parents come before the
+rows that refer to them). The high-water mark is read before the log: when the page is not
+full the cursor jumps to it, so a client does not rescan changes it may not see.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kamdesk.models import SYNCED_MODELS
+from kamdesk.models.wire import row_to_wire
+from kamdesk.server.auth import Caller
+from kamdesk.server.scope import Scope
+from kamdesk.server.tables import CHANGE_SEQ, ChangeLogEntry, Counter
+from kamdesk.sync.protocol import PulledRow, PullPage
+
+
+def pull(session: Session, caller: Caller, since: int, limit: int) -> PullPage:
+    high = session.scalar(select(Counter.value).where(Counter.name == CHANGE_SEQ)) or 0
+    entries = session.execute(
+        select(ChangeLogEntry.seq, ChangeLogEntry.entity, ChangeLogEntry.entity_id)
+        .where(ChangeLogEntry.seq > since, ChangeLogEntry.seq <= high, Scope(caller).log_condition())
+        .order_by(ChangeLogEntry.seq)
+        .limit(limit + 1)
+    ).all()
+    has_more = len(entries) > limit
+    entries = entries[:limit]
+    next_cursor = entries[-1].seq if has_more else max(high, since)
+    first_seen: dict[tuple[str, str], int] = {}
+    for seq, entity, entity_id in entries:
+        first_seen.setdefault((entity, entity_id), seq)
+    ids: dict[str, list[str]] = defaultdict(list)
+    for entity, entity_id in first_seen:
+        ids[entity].append(entity_id)
+    rows: dict[tuple[str, str], PulledRow] = {}
+    for entity, entity_ids in ids.items():
+        model = SYNCED_MODELS.get(entity)
+        if model is None:
+            continue
+        for obj in session.scalars(select(model).where(model.id.in_(entity_ids))):
+            rows[(entity, obj.id)] = PulledRow(
+                entity=entity, id=obj.id, rev=obj.rev, seq=first_seen[(entity, obj.id)], row=row_to_wire(obj)
+            )
+    changes = [rows[key] for key in first_seen if key in rows]
+    return PullPage(changes=changes, next_cursor=next_cursor, has_more=has_more)

@@ -53,7 +53,7 @@ def _locally_pending(session: Session, entity: str, entity_id: str) -> set[str]:
         select(OutboxEntry.payload).where(
             OutboxEntry.entity == entity,
             OutboxEntry.entity_id == entity_id,
-            OutboxEntry.state.in_(("pending", "conflict")),
+            OutboxEntry.state.in_(("pending", "conflict", "rejected")),
         )
     )
     return {key for payload in payloads for key in payload}

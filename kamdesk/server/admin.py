@@ -58,9 +58,7 @@ def _team(session: Session, name: str) -> Team:
     return team
 
 
-def create_team(
-    session: Session, recorder: ChangeRecorder, name: str, region: str | None = None
-) -> Team:
+def create_team(session: Session, recorder: ChangeRecorder, name: str, region: str | None = None) -> Team:
     if session.scalar(select(Team).where(Team.name == name)) is not None:
         raise AdminError(f"team {name!r} exists")
     team = Team(id=new_id(), name=name, region=region, owner_id=None)
@@ -86,7 +84,11 @@ def create_user(
         raise AdminError(f"user {username!r} exists")
     team = _team(session, team_name) if team_name else None
     user = User(
-        id=new_id(), username=username, display_name=display_name, role=role, team_id=team.id if team else None
+        id=new_id(),
+        username=username,
+        display_name=display_name,
+        role=role,
+        team_id=team.id if team else None,
     )
     recorder.created(user)
     session.add(user)
@@ -192,7 +194,10 @@ def _portfolio_fields(row: dict[str, Any], users: dict[str, str]) -> dict[str, A
             fields["scope_level"] = ScopeLevel(level)
         except ValueError:
             raise AdminError(f"scope_level {level!r} is unknown") from None
-    for column, key in (("primary_manager_id", "primary_manager"), ("secondary_manager_id", "secondary_manager")):
+    for column, key in (
+        ("primary_manager_id", "primary_manager"),
+        ("secondary_manager_id", "secondary_manager"),
+    ):
         username = _text(row.get(key))
         if username is None:
             fields[column] = None
@@ -325,7 +330,9 @@ def import_billing(session: Session, recorder: ChangeRecorder, path: Path) -> Im
                 raise AdminError(f"no account with code {code!r}")
             month = _month(row.get("month"))
             amount = (
-                int(row["amount_fen"]) if row.get("amount_fen") not in (None, "") else _fen(row.get("amount_yuan"), "amount")
+                int(row["amount_fen"])
+                if row.get("amount_fen") not in (None, "")
+                else _fen(row.get("amount_yuan"), "amount")
             )
             arrears = _fen(row.get("arrears_yuan"), "arrears")
         except (AdminError, ValueError) as error:
@@ -343,7 +350,9 @@ def import_billing(session: Session, recorder: ChangeRecorder, path: Path) -> Im
             session.add(revenue)
             report.created += 1
             continue
-        changed = {k for k, v in {"amount_fen": amount, "arrears_fen": arrears}.items() if getattr(existing, k) != v}
+        changed = {
+            k for k, v in {"amount_fen": amount, "arrears_fen": arrears}.items() if getattr(existing, k) != v
+        }
         if not changed:
             report.unchanged += 1
             continue

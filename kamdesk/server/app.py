@@ -34,7 +34,9 @@ HTTP_CODES = {
 }
 
 
-def _error(status: int, code: str, message: str, details: dict[str, Any] | None = None, **kw: Any) -> JSONResponse:
+def _error(
+    status: int, code: str, message: str, details: dict[str, Any] | None = None, **kw: Any
+) -> JSONResponse:
     return JSONResponse(
         {"code": code, "message": message, "details": details or {}}, status_code=status, **kw
     )
@@ -45,7 +47,9 @@ def _readable(errors: list[Any]) -> tuple[str, list[dict[str, Any]]]:
     items = []
     for error in errors:
         location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
-        items.append({"field": location, "message": str(error.get("msg", "invalid")), "type": error.get("type")})
+        items.append(
+            {"field": location, "message": str(error.get("msg", "invalid")), "type": error.get("type")}
+        )
     head = "; ".join(f"{i['field']}: {i['message']}" if i["field"] else i["message"] for i in items[:3])
     if len(items) > 3:
         head += f"; and {len(items) - 3} more"
@@ -79,7 +83,9 @@ def create_app(settings: ServerSettings | None = None, database: Database | None
     if database is None:
         database = Database(
             create_server_engine(
-                settings.resolved_database_url(), pool_size=settings.pool_size, max_overflow=settings.max_overflow
+                settings.resolved_database_url(),
+                pool_size=settings.pool_size,
+                max_overflow=settings.max_overflow,
             )
         )
     app = FastAPI(

@@ -47,7 +47,9 @@ class IssuedToken:
 
 def _too_many(session: Session, column: object, value: str, since: datetime, limit: int) -> bool:
     count = session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(column == value, LoginAttempt.attempted_at >= since)
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(column == value, LoginAttempt.attempted_at >= since)
     )
     return (count or 0) >= limit
 

@@ -28,7 +28,9 @@ def _counts(tally: Tally[str], divisor: int) -> ActivityCounts:
     def share(kind: VisitKind) -> float:
         return round(tally[kind.value] / divisor, 2) if divisor else 0.0
 
-    return ActivityCounts(onsite=share(VisitKind.ONSITE), phone=share(VisitKind.PHONE), sms=share(VisitKind.SMS))
+    return ActivityCounts(
+        onsite=share(VisitKind.ONSITE), phone=share(VisitKind.PHONE), sms=share(VisitKind.SMS)
+    )
 
 
 def team_averages(
@@ -48,7 +50,9 @@ def team_averages(
         raise ApiError(404, "no_team", "you are not in a team")
     managers = set(
         session.scalars(
-            select(User.id).where(User.team_id == team_id, User.role.in_(FIELD_ROLES), User.deleted.is_(False))
+            select(User.id).where(
+                User.team_id == team_id, User.role.in_(FIELD_ROLES), User.deleted.is_(False)
+            )
         )
     )
     begin, end = _start_of(period_start), _start_of(period_end + timedelta(days=1))

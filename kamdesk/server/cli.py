@@ -68,8 +68,13 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     engine = create_server_engine(settings.resolved_database_url())
     try:
         before = upgrade(engine)
-        _print({"database": engine.url.render_as_string(hide_password=True), "from": before,
-                "to": current_revision(engine)})
+        _print(
+            {
+                "database": engine.url.render_as_string(hide_password=True),
+                "from": before,
+                "to": current_revision(engine),
+            }
+        )
     finally:
         engine.dispose()
 
@@ -102,8 +107,14 @@ def cmd_create_user(args: argparse.Namespace) -> None:
 
 
 def _report(report: admin.ImportReport) -> None:
-    _print({"created": report.created, "updated": report.updated, "unchanged": report.unchanged,
-            "errors": report.errors})
+    _print(
+        {
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "errors": report.errors,
+        }
+    )
 
 
 def cmd_import_portfolio(args: argparse.Namespace) -> None:
@@ -133,8 +144,15 @@ def cmd_set_cadence(args: argparse.Namespace) -> None:
             period=CadencePeriod(args.period),
             team_name=args.team,
         )
-        _print({"rule": rule.id, "tier": str(rule.tier), "kind": str(rule.visit_kind), "visits": rule.visits,
-                "period": str(rule.period)})
+        _print(
+            {
+                "rule": rule.id,
+                "tier": str(rule.tier),
+                "kind": str(rule.visit_kind),
+                "visits": rule.visits,
+                "period": str(rule.period),
+            }
+        )
 
 
 def cmd_assign_task(args: argparse.Namespace) -> None:
@@ -205,7 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--role", choices=[r.value for r in Role], default=Role.MANAGER.value)
     sub.add_argument("--team")
     sub.add_argument("--password", help="else KAMDESK_SERVER_NEW_PASSWORD, else asked")
-    sub = add("import-portfolio", cmd_import_portfolio, "create/update accounts and their managers from XLSX/CSV")
+    sub = add(
+        "import-portfolio", cmd_import_portfolio, "create/update accounts and their managers from XLSX/CSV"
+    )
     sub.add_argument("file")
     sub = add("import-billing", cmd_import_billing, "import monthly billed revenue (XLSX/CSV, yuan)")
     sub.add_argument("file")

@@ -81,7 +81,9 @@ class RequestBodyMiddleware:
                 await _send_error(send, _too_large(self.limit))
                 return
         new_headers = [
-            (k, v) for k, v in scope.get("headers", []) if k.lower() not in (b"content-encoding", b"content-length")
+            (k, v)
+            for k, v in scope.get("headers", [])
+            if k.lower() not in (b"content-encoding", b"content-length")
         ]
         new_headers.append((b"content-length", str(len(body)).encode()))
         scope = {**scope, "headers": new_headers}

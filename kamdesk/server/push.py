@@ -348,7 +348,9 @@ def _patch(
         try:
             _check_role(batch, entity, obj)
             if not _may_write(batch, obj):
-                raise _Rejected("not_found", "the change moves the row to an account you may not use", "account_id")
+                raise _Rejected(
+                    "not_found", "the change moves the row to an account you may not use", "account_id"
+                )
             _check_references(batch, model, obj, set(changed))
             if isinstance(obj, models.Account):
                 _check_account_managers(batch, obj, set(changed))
@@ -377,4 +379,3 @@ def _patch(
         status = ChangeStatus.APPLIED
     row = row_to_wire(obj) if status != ChangeStatus.APPLIED else None
     return ChangeResult(entity=entity, id=obj.id, status=status, rev=obj.rev, conflicts=conflicts, row=row)
-

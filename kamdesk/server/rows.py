@@ -132,7 +132,10 @@ def missing_required(model: type[SyncColumns], fields: dict[str, Any]) -> list[s
     return [
         info.key
         for info in columns_of(model).values()
-        if not info.nullable and not info.has_default and info.key not in SERVER_FIELDS and info.key not in fields
+        if not info.nullable
+        and not info.has_default
+        and info.key not in SERVER_FIELDS
+        and info.key not in fields
     ]
 
 

@@ -28,7 +28,9 @@ class Scope:
     def member_ids(self) -> Select[tuple[str]]:
         """Users whose work this caller sees: the team for a supervisor, else the caller."""
         if self.caller.is_supervisor and self.caller.team_id is not None:
-            return select(User.id).where(or_(User.team_id == self.caller.team_id, User.id == self.caller.user_id))
+            return select(User.id).where(
+                or_(User.team_id == self.caller.team_id, User.id == self.caller.user_id)
+            )
         return select(User.id).where(User.id == self.caller.user_id)
 
     def account_condition(self) -> ColumnElement[bool]:

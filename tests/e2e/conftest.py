@@ -55,8 +55,12 @@ class Device:
 
 def sign_in_device(directory: Path, server: LiveServer, username: str = "liming") -> Device:
     tokens = TokenStore(directory)
-    who = account.sign_in(directory / "kamdesk.sqlite3", directory / "backups", tokens, server.url, username, PASSWORD)
-    return Device(directory, open_store(directory / "kamdesk.sqlite3", directory / "backups"), tokens, who.user_id)
+    who = account.sign_in(
+        directory / "kamdesk.sqlite3", directory / "backups", tokens, server.url, username, PASSWORD
+    )
+    return Device(
+        directory, open_store(directory / "kamdesk.sqlite3", directory / "backups"), tokens, who.user_id
+    )
 
 
 @pytest.fixture

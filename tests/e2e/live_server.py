@@ -91,8 +91,26 @@ class LiveServer:
         """A team with two managers (李明 liming, 张伟 zhangwei), a portfolio and a phone template."""
         self.admin("migrate")
         self.admin("create-team", "长沙政企客户一部")
-        self.admin("create-user", "liming", "--display-name", "李明", "--role", "manager", "--team", "长沙政企客户一部")
-        self.admin("create-user", "zhangwei", "--display-name", "张伟", "--role", "manager", "--team", "长沙政企客户一部")
+        self.admin(
+            "create-user",
+            "liming",
+            "--display-name",
+            "李明",
+            "--role",
+            "manager",
+            "--team",
+            "长沙政企客户一部",
+        )
+        self.admin(
+            "create-user",
+            "zhangwei",
+            "--display-name",
+            "张伟",
+            "--role",
+            "manager",
+            "--team",
+            "长沙政企客户一部",
+        )
         self.write_portfolio(accounts, primary="liming", secondary="zhangwei")
         self.admin("import-portfolio", str(self.directory / "portfolio.csv"))
         template = self.directory / "phone.json"
@@ -103,17 +121,38 @@ class LiveServer:
         path = self.directory / "portfolio.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["客户编码", "客户名称", "等级", "行业", "市", "区县", "主客户经理", "副客户经理"])
+            writer.writerow(
+                ["客户编码", "客户名称", "等级", "行业", "市", "区县", "主客户经理", "副客户经理"]
+            )
             for n in range(first, first + accounts):
-                writer.writerow([f"HN{731_000_000 + n}", f"长沙市第{n}人民医院", "B1", "科教文卫", "长沙市", "芙蓉区",
-                                 primary, secondary])
+                writer.writerow(
+                    [
+                        f"HN{731_000_000 + n}",
+                        f"长沙市第{n}人民医院",
+                        "B1",
+                        "科教文卫",
+                        "长沙市",
+                        "芙蓉区",
+                        primary,
+                        secondary,
+                    ]
+                )
         return path
 
     def start(self) -> None:
-        command = [sys.executable, "-m", "kamdesk.server.cli", "--database-url", self.database_url, "serve",
-                   "--port", str(self.port)]
-        self.process = subprocess.Popen(command, env=self.env(), cwd=ROOT, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+        command = [
+            sys.executable,
+            "-m",
+            "kamdesk.server.cli",
+            "--database-url",
+            self.database_url,
+            "serve",
+            "--port",
+            str(self.port),
+        ]
+        self.process = subprocess.Popen(
+            command, env=self.env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:

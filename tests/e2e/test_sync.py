@@ -26,20 +26,41 @@ def _record_offline_work(device: Device) -> tuple[str, str]:
     target = _first_account(device)
     now = datetime.now(UTC)
     with device.store.sessions.begin() as session:
-        contact = outbox.insert(session, Contact(account_id=target.id, name="欧阳璟", title="信息科科长",
-                                                 decision_role=DecisionRole.INFLUENCER, mobile="13807310001"))
-        visit = outbox.insert(session, Visit(
-            account_id=target.id, kind=VisitKind.PHONE, status=VisitStatus.SUBMITTED,
-            occurred_at=now - timedelta(hours=1), entered_at=now, submitted_at=now, duration_minutes=12,
-            template_key="phone_return_visit", template_version=1,
-            answers={"topic": "专线续约意向", "satisfied": True}, contacts_met=[contact.id], satisfaction=5,
-            summary="客户同意下月上门洽谈续约",
-        ))
+        contact = outbox.insert(
+            session,
+            Contact(
+                account_id=target.id,
+                name="欧阳璟",
+                title="信息科科长",
+                decision_role=DecisionRole.INFLUENCER,
+                mobile="13807310001",
+            ),
+        )
+        visit = outbox.insert(
+            session,
+            Visit(
+                account_id=target.id,
+                kind=VisitKind.PHONE,
+                status=VisitStatus.SUBMITTED,
+                occurred_at=now - timedelta(hours=1),
+                entered_at=now,
+                submitted_at=now,
+                duration_minutes=12,
+                template_key="phone_return_visit",
+                template_version=1,
+                answers={"topic": "专线续约意向", "satisfied": True},
+                contacts_met=[contact.id],
+                satisfaction=5,
+                summary="客户同意下月上门洽谈续约",
+            ),
+        )
         outbox.update(session, session.get(Account, target.id), notes="客户计划明年扩容")
     return contact.id, visit.id
 
 
-def test_offline_work_reaches_the_server_and_the_second_device(server: LiveServer, devices: list[Device]) -> None:
+def test_offline_work_reaches_the_server_and_the_second_device(
+    server: LiveServer, devices: list[Device]
+) -> None:
     first, second = devices
     report = first.sync()
     assert report.created >= 20 and report.pushed == 0
@@ -86,7 +107,9 @@ def test_two_devices_edit_one_contact_merge_then_conflict(devices: list[Device])
     assert report.conflicts == 1
     with second.store.sessions.begin() as session:
         [conflict] = conflicts.list_conflicts(session)
-        assert [(f.field, f.mine, f.theirs) for f in conflict.fields] == [("notes", "生日送花篮", "爱好羽毛球")]
+        assert [(f.field, f.mine, f.theirs) for f in conflict.fields] == [
+            ("notes", "生日送花篮", "爱好羽毛球")
+        ]
         conflicts.resolve(session, conflict.seq, {"notes": "mine"})
     assert second.sync().applied == 1
     first.sync()
@@ -102,7 +125,9 @@ def test_an_account_reassigned_away_is_archived_and_its_work_is_not_lost(
     target = _first_account(first)
     with first.store.sessions.begin() as session:
         outbox.update(session, session.get(Account, target.id), notes="交接前最后一次拜访记录")
-    server.admin("create-user", "wangfang", "--display-name", "王芳", "--role", "manager", "--team", "长沙政企客户一部")
+    server.admin(
+        "create-user", "wangfang", "--display-name", "王芳", "--role", "manager", "--team", "长沙政企客户一部"
+    )
     path = server.write_portfolio(1, primary="wangfang", secondary="zhangwei")
     server.admin("import-portfolio", str(path))
 

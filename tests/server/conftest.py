@@ -45,8 +45,14 @@ TEMPLATE = {
             "fields": [
                 {"key": "topic", "type": "text", "label": "回访主题", "required": True},
                 {"key": "has_complaint", "type": "yesno", "label": "客户是否提出投诉", "required": True},
-                {"key": "complaint", "type": "long_text", "label": "投诉内容", "required": True,
-                 "show_if": {"field": "has_complaint", "equals": True}, "record": "complaint"},
+                {
+                    "key": "complaint",
+                    "type": "long_text",
+                    "label": "投诉内容",
+                    "required": True,
+                    "show_if": {"field": "has_complaint", "equals": True},
+                    "record": "complaint",
+                },
             ],
         }
     ],
@@ -147,8 +153,14 @@ def world(database: Database, settings: ServerSettings, tmp_path: Path) -> World
             ("root", "系统管理员", Role.ADMIN, None),
         ):
             users[username] = admin.create_user(
-                session, recorder, passwords, username=username, display_name=name, role=role,
-                password=PASSWORD, team_name=team,
+                session,
+                recorder,
+                passwords,
+                username=username,
+                display_name=name,
+                role=role,
+                password=PASSWORD,
+                team_name=team,
             )
         session.flush()
         sheet = tmp_path / "portfolio.csv"

@@ -9,8 +9,16 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 
-def change(entity: str, op: str, row_id: str | None = None, base_rev: int = 0, **fields: Any) -> dict[str, Any]:
-    return {"entity": entity, "id": row_id or str(uuid.uuid4()), "op": op, "base_rev": base_rev, "fields": fields}
+def change(
+    entity: str, op: str, row_id: str | None = None, base_rev: int = 0, **fields: Any
+) -> dict[str, Any]:
+    return {
+        "entity": entity,
+        "id": row_id or str(uuid.uuid4()),
+        "op": op,
+        "base_rev": base_rev,
+        "fields": fields,
+    }
 
 
 def push(client: TestClient, headers: dict[str, str], *changes: dict[str, Any], batch_id: str | None = None):  # noqa: ANN201
@@ -18,7 +26,9 @@ def push(client: TestClient, headers: dict[str, str], *changes: dict[str, Any], 
     return client.post("/v1/sync/push", json=body, headers=headers)
 
 
-def pull_all(client: TestClient, headers: dict[str, str], since: int = 0, limit: int = 500) -> tuple[list[dict], int]:
+def pull_all(
+    client: TestClient, headers: dict[str, str], since: int = 0, limit: int = 500
+) -> tuple[list[dict], int]:
     rows: list[dict[str, Any]] = []
     cursor = since
     while True:

@@ -17,8 +17,13 @@ from tests.server.helpers import change
         ({"batch_id": "not-a-uuid", "changes": []}, "batch_id"),
         ({"changes": []}, "batch_id: Field required"),
         ({"batch_id": str(uuid.uuid4()), "changes": [{"entity": "contacts"}]}, "changes.0.id"),
-        ({"batch_id": str(uuid.uuid4()), "changes": [{"entity": "x", "id": str(uuid.uuid4()), "op": "upsert"}]},
-         "changes.0.op"),
+        (
+            {
+                "batch_id": str(uuid.uuid4()),
+                "changes": [{"entity": "x", "id": str(uuid.uuid4()), "op": "upsert"}],
+            },
+            "changes.0.op",
+        ),
         ({"batch_id": str(uuid.uuid4()), "changes": "lots"}, "changes"),
         ({"batch_id": str(uuid.uuid4()), "changes": [], "surprise": 1}, "surprise"),
     ],
@@ -39,8 +44,11 @@ def test_malformed_json_and_bad_queries_are_4xx(client, world):
     assert "JSON" in broken.json()["message"]
     assert client.get("/v1/sync/pull", params={"since": -1}, headers=headers).status_code == 422
     assert client.get("/v1/sync/pull", params={"limit": 100000}, headers=headers).status_code == 422
-    bad_period = client.get("/v1/team/averages", params={"period_start": "2026-12-01", "period_end": "2026-11-01"},
-                            headers=headers)
+    bad_period = client.get(
+        "/v1/team/averages",
+        params={"period_start": "2026-12-01", "period_end": "2026-11-01"},
+        headers=headers,
+    )
     assert bad_period.status_code == 422
     assert bad_period.json()["code"] == "invalid_period"
 
@@ -60,16 +68,23 @@ def test_bodies_over_the_limit_are_refused(settings, database, world):
     small = settings.model_copy(update={"max_request_bytes": 2000})
     with TestClient(create_app(small, database)) as client:
         headers = login(client, "liming")
-        changes = [change("contacts", "insert", account_id=world.account_a, name="名" * 50) for _ in range(20)]
+        changes = [
+            change("contacts", "insert", account_id=world.account_a, name="名" * 50) for _ in range(20)
+        ]
         body = json.dumps({"batch_id": str(uuid.uuid4()), "changes": changes}).encode()
-        response = client.post("/v1/sync/push", content=body, headers=headers | {"Content-Type": "application/json"})
+        response = client.post(
+            "/v1/sync/push", content=body, headers=headers | {"Content-Type": "application/json"}
+        )
         assert response.status_code == 413
         assert response.json()["code"] == "too_large"
         # A small gzip body that inflates past the limit (a "zip bomb") is refused too.
         bomb = gzip.compress(b'{"batch_id": "' + b" " * 100_000 + b'"}')
         assert len(bomb) < 2000
-        response = client.post("/v1/sync/push", content=bomb,
-                               headers=headers | {"Content-Type": "application/json", "Content-Encoding": "gzip"})
+        response = client.post(
+            "/v1/sync/push",
+            content=bomb,
+            headers=headers | {"Content-Type": "application/json", "Content-Encoding": "gzip"},
+        )
         assert response.status_code == 413
 
 
@@ -80,13 +95,17 @@ def test_gzip_request_bodies_are_accepted_and_responses_compressed(client, world
     response = client.post(
         "/v1/sync/push",
         content=body,
-        headers=headers | {"Content-Type": "application/json", "Content-Encoding": "gzip", "Accept-Encoding": "gzip"},
+        headers=headers
+        | {"Content-Type": "application/json", "Content-Encoding": "gzip", "Accept-Encoding": "gzip"},
     )
     assert response.status_code == 200, response.text
     assert response.headers["content-encoding"] == "gzip"
     assert {r["status"] for r in response.json()["results"]} == {"applied"}
-    broken = client.post("/v1/sync/push", content=b"not gzip",
-                         headers=headers | {"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    broken = client.post(
+        "/v1/sync/push",
+        content=b"not gzip",
+        headers=headers | {"Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
     assert broken.status_code == 400
     assert broken.json()["code"] == "bad_gzip"
 
@@ -96,5 +115,7 @@ def test_health_and_openapi(client):
     assert health.status_code == 200
     assert health.json()["status"] == "ok"
     schema = client.get("/openapi.json").json()
-    assert {"/v1/auth/login", "/v1/sync/push", "/v1/sync/pull", "/v1/team/averages", "/health"} <= set(schema["paths"])
+    assert {"/v1/auth/login", "/v1/sync/push", "/v1/sync/pull", "/v1/team/averages", "/health"} <= set(
+        schema["paths"]
+    )
     assert client.get("/docs").status_code == 200

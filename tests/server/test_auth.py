@@ -12,7 +12,10 @@ def test_login_returns_a_token_stored_only_as_a_hash(client, world, database):
     assert response.status_code == 200
     body = response.json()
     assert body["user"] == {
-        "id": world.manager_a, "username": "liming", "display_name": "李明", "role": "manager",
+        "id": world.manager_a,
+        "username": "liming",
+        "display_name": "李明",
+        "role": "manager",
         "team_id": world.team_a,
     }
     with database.begin() as session:
@@ -48,7 +51,10 @@ def test_revoked_token_is_refused(client, world, database):
     refused = client.get("/v1/sync/pull", headers=headers)
     assert refused.status_code == 401
     assert "sign in again" in refused.json()["message"]
-    assert client.post("/v1/sync/push", headers=headers, json={"batch_id": "x", "changes": []}).status_code == 401
+    assert (
+        client.post("/v1/sync/push", headers=headers, json={"batch_id": "x", "changes": []}).status_code
+        == 401
+    )
     assert client.get("/v1/sync/pull", headers=other).status_code == 200  # only that device
     # An administrator revokes the other device.
     with database.begin() as session:
@@ -62,27 +68,39 @@ def test_disabled_user_is_refused(client, world, database):
     with database.begin() as session:
         session.get(Credential, world.manager_a).disabled = True
     assert client.get("/v1/sync/pull", headers=headers).status_code == 401
-    response = client.post("/v1/auth/login", json={"username": "liming", "password": PASSWORD, "device_name": "d"})
+    response = client.post(
+        "/v1/auth/login", json={"username": "liming", "password": PASSWORD, "device_name": "d"}
+    )
     assert response.status_code == 401
 
 
 def test_failed_logins_are_limited_per_user(client, world, settings):
     for _ in range(settings.login_max_failures_per_user):
-        assert client.post(
-            "/v1/auth/login", json={"username": "liming", "password": "guess", "device_name": "d"}
-        ).status_code == 401
-    locked = client.post("/v1/auth/login", json={"username": "liming", "password": PASSWORD, "device_name": "d"})
+        assert (
+            client.post(
+                "/v1/auth/login", json={"username": "liming", "password": "guess", "device_name": "d"}
+            ).status_code
+            == 401
+        )
+    locked = client.post(
+        "/v1/auth/login", json={"username": "liming", "password": PASSWORD, "device_name": "d"}
+    )
     assert locked.status_code == 429
     assert locked.json()["code"] == "too_many_attempts"
     assert int(locked.headers["Retry-After"]) > 0
     # Other users from the same address are not locked out by one user's failures.
-    assert client.post(
-        "/v1/auth/login", json={"username": "wangfang", "password": PASSWORD, "device_name": "d"}
-    ).status_code == 200
+    assert (
+        client.post(
+            "/v1/auth/login", json={"username": "wangfang", "password": PASSWORD, "device_name": "d"}
+        ).status_code
+        == 200
+    )
 
 
 def test_failed_logins_are_limited_per_address(client, world, settings):
     for n in range(settings.login_max_failures_per_address):
         client.post("/v1/auth/login", json={"username": f"guess{n}", "password": "x", "device_name": "d"})
-    response = client.post("/v1/auth/login", json={"username": "wangfang", "password": PASSWORD, "device_name": "d"})
+    response = client.post(
+        "/v1/auth/login", json={"username": "wangfang", "password": PASSWORD, "device_name": "d"}
+    )
     assert response.status_code == 429

@@ -32,7 +32,9 @@ def test_a_repeated_batch_applies_once_and_returns_the_first_result(client, worl
     assert second.json()["replayed"] is True
     assert _contact_count(database) == before + 3
     # Even a different payload under the same batch id changes nothing.
-    third = push(client, headers, change("contacts", "insert", account_id=world.account_a, name="x"), batch_id=batch_id)
+    third = push(
+        client, headers, change("contacts", "insert", account_id=world.account_a, name="x"), batch_id=batch_id
+    )
     assert third.json()["results"] == first.json()["results"]
     assert _contact_count(database) == before + 3
 
@@ -47,7 +49,9 @@ def test_concurrent_pushes_of_one_batch_apply_once(client, world, database):
         caller = authenticate(session, headers["Authorization"].split()[1])
     request = PushRequest(
         batch_id=str(uuid.uuid4()),
-        changes=[change("contacts", "insert", account_id=world.account_a, name=f"并发{n}") for n in range(50)],
+        changes=[
+            change("contacts", "insert", account_id=world.account_a, name=f"并发{n}") for n in range(50)
+        ],
     )
     before = _contact_count(database)
     with database.begin() as session:
@@ -108,7 +112,9 @@ def test_edits_of_the_same_field_conflict_and_return_the_server_version(client, 
     base = _contact_rev(client, mine, world.contact_a)["rev"]
     push(client, supervisor, change("contacts", "patch", world.contact_a, base, mobile="13807310001"))
     response = push(
-        client, mine, change("contacts", "patch", world.contact_a, base, mobile="13907319999", notes="喜欢围棋")
+        client,
+        mine,
+        change("contacts", "patch", world.contact_a, base, mobile="13907319999", notes="喜欢围棋"),
     )
     result = response.json()["results"][0]
     assert result["status"] == "conflict"
@@ -116,7 +122,9 @@ def test_edits_of_the_same_field_conflict_and_return_the_server_version(client, 
     assert result["row"]["mobile"] == "13807310001"  # the server's value stands
     assert result["row"]["notes"] == "喜欢围棋"  # the untouched field was merged
     # Keep mine: a new patch against the server's rev applies.
-    keep = push(client, mine, change("contacts", "patch", world.contact_a, result["rev"], mobile="13907319999"))
+    keep = push(
+        client, mine, change("contacts", "patch", world.contact_a, result["rev"], mobile="13907319999")
+    )
     assert keep.json()["results"][0]["status"] == "applied"
 
 
@@ -124,7 +132,9 @@ def test_same_value_on_both_sides_is_not_a_conflict(client, world):
     mine, supervisor = login(client, "liming"), login(client, "zhao")
     base = _contact_rev(client, mine, world.contact_a)["rev"]
     push(client, supervisor, change("contacts", "patch", world.contact_a, base, mobile="13807310001"))
-    result = push(client, mine, change("contacts", "patch", world.contact_a, base, mobile="13807310001")).json()
+    result = push(
+        client, mine, change("contacts", "patch", world.contact_a, base, mobile="13807310001")
+    ).json()
     assert result["results"][0]["status"] == "merged"
 
 
@@ -132,10 +142,16 @@ def test_account_fields_merge_per_field(client, world):
     mine, supervisor = login(client, "liming"), login(client, "zhao")
     rows, _ = pull_all(client, mine)
     base = next(r for r in rows if r["id"] == world.account_a)["rev"]
-    push(client, supervisor, change("accounts", "patch", world.account_a, base, address="长沙市芙蓉区五一大道1号"))
+    push(
+        client,
+        supervisor,
+        change("accounts", "patch", world.account_a, base, address="长沙市芙蓉区五一大道1号"),
+    )
     result = push(client, mine, change("accounts", "patch", world.account_a, base, employee_count=320)).json()
     assert result["results"][0]["status"] == "merged"
-    conflict = push(client, mine, change("accounts", "patch", world.account_a, base, address="八一路2号")).json()
+    conflict = push(
+        client, mine, change("accounts", "patch", world.account_a, base, address="八一路2号")
+    ).json()
     assert conflict["results"][0]["status"] == "conflict"
 
 
@@ -143,10 +159,15 @@ def test_visits_never_conflict_and_are_immutable_once_submitted(client, world, d
     headers = login(client, "liming")
     visit_id = str(uuid.uuid4())
     draft = submitted_visit(world.account_a, status="draft", submitted_at=None)
-    assert push(client, headers, change("visits", "insert", visit_id, **draft)).json()["results"][0]["status"] == "applied"
+    assert (
+        push(client, headers, change("visits", "insert", visit_id, **draft)).json()["results"][0]["status"]
+        == "applied"
+    )
     # Two stale edits of the draft: last writer wins, no conflict.
     for summary in ("初稿", "二稿"):
-        result = push(client, headers, change("visits", "patch", visit_id, 0, summary=summary)).json()["results"][0]
+        result = push(client, headers, change("visits", "patch", visit_id, 0, summary=summary)).json()[
+            "results"
+        ][0]
         assert result["status"] in ("applied", "merged")
     submit = submitted_visit(world.account_a)
     result = push(client, headers, change("visits", "patch", visit_id, 0, **submit)).json()["results"][0]
@@ -171,7 +192,9 @@ def test_invalid_changes_are_rejected_with_reasons_and_the_rest_applies(client, 
         "unknown_template": change(
             "visits", "insert", **submitted_visit(world.account_a, template_key="nope", template_version=9)
         ),
-        "invalid_answer": change("visits", "insert", **submitted_visit(world.account_a, answers={"has_complaint": False})),
+        "invalid_answer": change(
+            "visits", "insert", **submitted_visit(world.account_a, answers={"has_complaint": False})
+        ),
         "forbidden": change("form_templates", "insert", template_key="x", version=1, name="x", definition={}),
         "bad_base_rev": change("contacts", "patch", world.contact_a, 99, name="x"),
     }
@@ -191,7 +214,9 @@ def test_invalid_changes_are_rejected_with_reasons_and_the_rest_applies(client, 
 def test_a_database_refusal_rejects_only_that_change(client, world, database):
     """A duplicate account code passes the Python checks but the unique index refuses it."""
     headers = login(client, "liming")
-    duplicate = change("accounts", "insert", code="HN731900002", name="重复编码", tier="B2", industry="enterprise")
+    duplicate = change(
+        "accounts", "insert", code="HN731900002", name="重复编码", tier="B2", industry="enterprise"
+    )
     fine = change("contacts", "insert", account_id=world.account_a, name="孙俪")
     results = push(client, headers, duplicate, fine).json()["results"]
     assert results[0]["status"] == "rejected"
@@ -211,7 +236,9 @@ def test_an_insert_already_stored_is_not_duplicated(client, world, database):
 
 def test_owner_and_revision_are_set_by_the_server(client, world, database):
     headers = login(client, "liming")
-    row = change("contacts", "insert", account_id=world.account_a, name="吴磊", owner_id=world.manager_b, rev=77)
+    row = change(
+        "contacts", "insert", account_id=world.account_a, name="吴磊", owner_id=world.manager_b, rev=77
+    )
     result = push(client, headers, row).json()["results"][0]
     assert result["rev"] == 1
     with database.begin() as session:

@@ -46,12 +46,24 @@ def test_manager_a_cannot_write_manager_b_rows_through_any_change(client, world,
         change("contacts", "insert", account_id=other, name="混入"),
         change("contacts", "patch", world.contact_a, 1, account_id=other),  # move my row to B's account
         change("visits", "insert", **submitted_visit(other)),
-        change("complaints", "insert", account_id=other, raised_at="2026-11-23T02:00:00+00:00", summary="x",
-               answer_due_at="2026-11-25T02:00:00+00:00"),
+        change(
+            "complaints",
+            "insert",
+            account_id=other,
+            raised_at="2026-11-23T02:00:00+00:00",
+            summary="x",
+            answer_due_at="2026-11-25T02:00:00+00:00",
+        ),
         change("opportunities", "insert", account_id=other, raised_on="2026-11-23", title="x"),
         change("competitor_notes", "insert", account_id=other, noted_on="2026-11-23", competitor="中国电信"),
-        change("product_holdings", "insert", account_id=other, product_code="P", product_name="专线",
-               category="data_line"),
+        change(
+            "product_holdings",
+            "insert",
+            account_id=other,
+            product_code="P",
+            product_name="专线",
+            category="data_line",
+        ),
         change("accounts", "patch", world.account_a, 1, secondary_manager_id=world.manager_b),
         change("revenue_months", "insert", account_id=world.account_a, month="2026-10-01", amount_fen=100),
         change("cadence_rules", "insert", tier="A1", visit_kind="onsite", visits=9, period="month"),
@@ -79,9 +91,13 @@ def test_manager_a_cannot_read_b_through_team_averages_of_another_team(client, w
 
 def test_rows_pushed_by_b_never_reach_a(client, world):
     b = login(client, "wangfang")
-    pushed = push(client, b, change("contacts", "insert", account_id=world.account_b, name="秘密联系人"),
-                  change("visits", "insert", **submitted_visit(world.account_b, kind="onsite")),
-                  change("reports", "insert", kind="weekly", period_start="2026-11-16", period_end="2026-11-22"))
+    pushed = push(
+        client,
+        b,
+        change("contacts", "insert", account_id=world.account_b, name="秘密联系人"),
+        change("visits", "insert", **submitted_visit(world.account_b, kind="onsite")),
+        change("reports", "insert", kind="weekly", period_start="2026-11-16", period_end="2026-11-22"),
+    )
     assert {r["status"] for r in pushed.json()["results"]} == {"applied"}
     rows, _ = pull_all(client, login(client, "liming"))
     assert not {r["id"] for r in rows} & {r["id"] for r in pushed.json()["results"]}
@@ -91,13 +107,22 @@ def test_rows_pushed_by_b_never_reach_a(client, world):
 
 def test_reports_are_only_their_authors(client, world):
     report_id = str(uuid.uuid4())
-    push(client, login(client, "wangfang"),
-         change("reports", "insert", report_id, kind="weekly", period_start="2026-11-16", period_end="2026-11-22"))
-    result = push(client, login(client, "liming"), change("reports", "patch", report_id, 1, narrative={"x": 1}))
+    push(
+        client,
+        login(client, "wangfang"),
+        change(
+            "reports", "insert", report_id, kind="weekly", period_start="2026-11-16", period_end="2026-11-22"
+        ),
+    )
+    result = push(
+        client, login(client, "liming"), change("reports", "patch", report_id, 1, narrative={"x": 1})
+    )
     assert result.json()["results"][0]["status"] == "rejected"
 
 
-def test_reassignment_tells_the_old_manager_and_hands_everything_to_the_new(client, world, database, tmp_path):
+def test_reassignment_tells_the_old_manager_and_hands_everything_to_the_new(
+    client, world, database, tmp_path
+):
     a, b = login(client, "liming"), login(client, "wangfang")
     push(client, a, change("visits", "insert", **submitted_visit(world.account_a)))
     _, cursor_a = pull_all(client, a)
@@ -131,27 +156,46 @@ def test_reassignment_tells_the_old_manager_and_hands_everything_to_the_new(clie
 def test_tasks_reach_their_assignee(client, world, database):
     with database.begin(write=True) as session:
         recorder = ChangeRecorder(session, None)
-        task = admin.assign_task(session, recorder, assignee="chengang", title="核实欠费原因",
-                                 account_code="HN731900001", due_on=date(2026, 11, 30), assigner="zhao")
+        task = admin.assign_task(
+            session,
+            recorder,
+            assignee="chengang",
+            title="核实欠费原因",
+            account_code="HN731900001",
+            due_on=date(2026, 11, 30),
+            assigner="zhao",
+        )
         session.flush()
         recorder.flush()
         task_id = task.id
     rows_c, _ = pull_all(client, login(client, "chengang"))
     assert task_id in _ids(rows_c, "tasks")
     assert world.account_a not in _ids(rows_c, "accounts")
-    done = push(client, login(client, "chengang"), change("tasks", "patch", task_id, 1, status="done", outcome="已缴清"))
+    done = push(
+        client,
+        login(client, "chengang"),
+        change("tasks", "patch", task_id, 1, status="done", outcome="已缴清"),
+    )
     assert done.json()["results"][0]["status"] == "applied"
-    assert push(client, login(client, "wangfang"), change("tasks", "patch", task_id, 2, outcome="x")).json()[
-        "results"][0]["status"] == "rejected"
+    assert (
+        push(client, login(client, "wangfang"), change("tasks", "patch", task_id, 2, outcome="x")).json()[
+            "results"
+        ][0]["status"]
+        == "rejected"
+    )
     with database.begin() as session:
         assert session.get(Task, task_id).outcome == "已缴清"
 
 
 def test_a_supervisor_assigns_accounts_within_the_team_only(client, world):
     zhao = login(client, "zhao")
-    inside = push(client, zhao, change("accounts", "patch", world.account_a, 1, secondary_manager_id=world.manager_b))
+    inside = push(
+        client, zhao, change("accounts", "patch", world.account_a, 1, secondary_manager_id=world.manager_b)
+    )
     assert inside.json()["results"][0]["status"] == "applied"
-    outside = push(client, zhao, change("accounts", "patch", world.account_b, 1, primary_manager_id=world.manager_c))
+    outside = push(
+        client, zhao, change("accounts", "patch", world.account_b, 1, primary_manager_id=world.manager_c)
+    )
     assert outside.json()["results"][0]["status"] == "rejected"
     rows_b, _ = pull_all(client, login(client, "wangfang"))
     assert world.account_a in _ids(rows_b, "accounts")

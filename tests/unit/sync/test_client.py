@@ -22,7 +22,9 @@ def _client(handler) -> SyncClient:
 
 def _push() -> PushRequest:
     fields = {"name": "长沙市第一人民医院" * 40}
-    return PushRequest(batch_id=BATCH, changes=[Change(entity="accounts", id=ROW, op="patch", base_rev=1, fields=fields)])
+    return PushRequest(
+        batch_id=BATCH, changes=[Change(entity="accounts", id=ROW, op="patch", base_rev=1, fields=fields)]
+    )
 
 
 def test_push_sends_gzip_json_with_the_token_and_parses_the_answer() -> None:
@@ -75,10 +77,16 @@ def test_revoked_token_is_an_authentication_error() -> None:
 
 
 def test_other_4xx_are_refusals_with_the_servers_words() -> None:
-    answer = httpx.Response(422, json={"code": "invalid_request", "message": "limit: too big", "details": {"x": 1}})
+    answer = httpx.Response(
+        422, json={"code": "invalid_request", "message": "limit: too big", "details": {"x": 1}}
+    )
     with pytest.raises(RefusedError) as refused:
         _client(lambda request: answer).pull(0, 10)
-    assert (refused.value.status, refused.value.code, refused.value.message) == (422, "invalid_request", "limit: too big")
+    assert (refused.value.status, refused.value.code, refused.value.message) == (
+        422,
+        "invalid_request",
+        "limit: too big",
+    )
 
 
 def test_retry_policy_backs_off_with_jitter_and_gives_up() -> None:

@@ -43,10 +43,20 @@ class ScriptedServer:
                 self.rows[change.id] = rev
                 if change.id in self.conflict_on:
                     row = {**change.fields, "city": "岳阳市", "rev": rev}
-                    results.append(ChangeResult(entity=change.entity, id=change.id, status=ChangeStatus.CONFLICT,
-                                                rev=rev, conflicts=["city"], row=row))
+                    results.append(
+                        ChangeResult(
+                            entity=change.entity,
+                            id=change.id,
+                            status=ChangeStatus.CONFLICT,
+                            rev=rev,
+                            conflicts=["city"],
+                            row=row,
+                        )
+                    )
                 else:
-                    results.append(ChangeResult(entity=change.entity, id=change.id, status=ChangeStatus.APPLIED, rev=rev))
+                    results.append(
+                        ChangeResult(entity=change.entity, id=change.id, status=ChangeStatus.APPLIED, rev=rev)
+                    )
             self.applied[request.batch_id] = PushResponse(batch_id=request.batch_id, results=results)
         if self.lose_next_answer:
             self.lose_next_answer = False
@@ -132,7 +142,12 @@ def test_conflicts_wait_for_the_managers_choice_and_the_choice_syncs(store) -> N
         conflicts.resolve(session, conflict.seq, {"city": "mine"})
     with store.sessions() as session:
         [entry] = session.scalars(select(OutboxEntry)).all()
-    assert (entry.op, entry.payload, entry.base_rev, entry.state) == ("patch", {"city": "株洲市"}, 2, "pending")
+    assert (entry.op, entry.payload, entry.base_rev, entry.state) == (
+        "patch",
+        {"city": "株洲市"},
+        2,
+        "pending",
+    )
 
 
 def test_taking_theirs_writes_the_server_value_locally(store) -> None:
@@ -155,14 +170,29 @@ def _pulled(entity: str, obj, seq: int) -> PulledRow:
 
 
 def test_pull_applies_children_before_parents_and_saves_the_cursor(store) -> None:
-    account = factories.account(id="33333333-3333-4333-8333-333333333333", primary_manager_id=None,
-                                secondary_manager_id=None, rev=5, updated_at=factories.NOW, deleted=False)
-    contact = Contact(id="44444444-4444-4444-8444-444444444444", account_id=account.id, name="王璟", rev=3,
-                      updated_at=factories.NOW, deleted=False, decision_role="liaison")
-    server = ScriptedServer(pages=[
-        PullPage(changes=[_pulled("contacts", contact, 3)], next_cursor=3, has_more=True),
-        PullPage(changes=[_pulled("accounts", account, 5)], next_cursor=5, has_more=False),
-    ])
+    account = factories.account(
+        id="33333333-3333-4333-8333-333333333333",
+        primary_manager_id=None,
+        secondary_manager_id=None,
+        rev=5,
+        updated_at=factories.NOW,
+        deleted=False,
+    )
+    contact = Contact(
+        id="44444444-4444-4444-8444-444444444444",
+        account_id=account.id,
+        name="王璟",
+        rev=3,
+        updated_at=factories.NOW,
+        deleted=False,
+        decision_role="liaison",
+    )
+    server = ScriptedServer(
+        pages=[
+            PullPage(changes=[_pulled("contacts", contact, 3)], next_cursor=3, has_more=True),
+            PullPage(changes=[_pulled("accounts", account, 5)], next_cursor=5, has_more=False),
+        ]
+    )
     report = SyncReport()
     _engine(store, server).pull(report)
     with store.sessions() as session:
@@ -174,8 +204,9 @@ def test_pull_applies_children_before_parents_and_saves_the_cursor(store) -> Non
 
 def test_an_account_taken_away_is_archived_and_local_edits_are_kept(store) -> None:
     with store.sessions.begin() as session, outbox.applying_remote(session):
-        account = factories.account(rev=1, scope_level="local", status="active", deleted=False,
-                                    updated_at=factories.NOW)
+        account = factories.account(
+            rev=1, scope_level="local", status="active", deleted=False, updated_at=factories.NOW
+        )
         session.add(account)
     with store.sessions.begin() as session:
         outbox.update(session, session.get(Account, account.id), notes="客户下周搬迁新址")

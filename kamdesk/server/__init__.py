@@ -1,1 +1,1 @@
-"""kamdesk-server: the department's system of record (FastAPI, SQLAlchemy, PostgreSQL or SQLite)."""
+"""kamdesk-server: the central FastAPI service, its auth, scope rules and admin CLI."""

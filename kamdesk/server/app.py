@@ -106,3 +106,12 @@ def create_app(settings: ServerSettings | None = None, database: Database | None
     app.add_middleware(RequestBodyMiddleware, limit=settings.max_request_bytes)
     app.add_middleware(AccessLogMiddleware)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for ``uvicorn --factory`` worker processes: settings from ``KAMDESK_SERVER_*``."""
+    from kamdesk.server.logs import configure_logging
+
+    settings = ServerSettings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

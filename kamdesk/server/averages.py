@@ -40,6 +40,8 @@ def team_averages(
     per field manager of the team. Managers and supervisors get their own team; admins name one."""
     if period_end < period_start:
         raise ApiError(422, "invalid_period", "period_end is before period_start")
+    if not (date(1900, 1, 1) <= period_start and period_end <= date(2999, 12, 31)):
+        raise ApiError(422, "invalid_period", "the period is out of range")
     if (period_end - period_start).days > MAX_PERIOD_DAYS:
         raise ApiError(422, "invalid_period", f"a period is at most {MAX_PERIOD_DAYS} days")
     if team_id is None or team_id == caller.team_id:

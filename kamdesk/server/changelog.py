@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kamdesk import models
 from kamdesk.models import SyncColumns, utcnow
+from kamdesk.server.db import bulk_insert
 from kamdesk.server.tables import CHANGE_SEQ, ChangeLogEntry, Counter
 
 ACCOUNT_CHILDREN: tuple[type[Any], ...] = (
@@ -124,7 +125,7 @@ class ChangeRecorder:
         first = last - count + 1
         for offset, entry in enumerate(self._entries):
             entry["seq"] = first + offset
-        self.session.execute(insert(ChangeLogEntry.__table__), self._entries)
+        bulk_insert(self.session, ChangeLogEntry.__table__, self._entries)
         self._entries = []
 
 

@@ -191,15 +191,20 @@ def cmd_serve(args: argparse.Namespace) -> None:
     settings = _settings(args)
     configure_logging(settings.log_level)
     database = _database(settings, migrate=not args.no_migrate)
-    app = create_app(settings, database)
-    uvicorn.run(
-        app,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        log_config=None,
-        access_log=False,
-        proxy_headers=args.proxy_headers,
-    )
+    options: dict[str, Any] = {
+        "host": args.host or settings.host,
+        "port": args.port or settings.port,
+        "log_config": None,
+        "access_log": False,
+        "proxy_headers": args.proxy_headers,
+    }
+    if args.workers > 1:
+        # Worker processes build their own app from the environment.
+        database.dispose()
+        os.environ["KAMDESK_SERVER_DATABASE_URL"] = settings.resolved_database_url()
+        uvicorn.run("kamdesk.server.app:app_from_environment", factory=True, workers=args.workers, **options)
+        return
+    uvicorn.run(create_app(settings, database), **options)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -253,6 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--port", type=int)
     sub.add_argument("--no-migrate", action="store_true", help="do not upgrade the schema at start")
     sub.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-For from a proxy")
+    sub.add_argument(
+        "--workers", type=int, default=1, help="worker processes (stateless; share the database)"
+    )
     return parser
 
 

@@ -7,12 +7,13 @@ upgrades its read lock; PostgreSQL needs nothing special (row locks and unique i
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,6 +48,34 @@ def create_server_engine(url: str, *, pool_size: int = 10, max_overflow: int = 2
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
+
+
+def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows in one statement.
+
+    PostgreSQL gets the rows as one JSON parameter expanded by ``json_populate_recordset``:
+    psycopg's per-row executemany and SQLAlchemy's multi-VALUES statements (thousands of
+    placeholders, parsed in Python) both cost more than the rest of a push. Values must be
+    JSON-safe (``kamdesk.models.wire.value_to_wire``). SQLite uses the driver's executemany.
+    """
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        columns = list(rows[0])
+        names = ", ".join(f'"{name}"' for name in columns)
+        statement = text(
+            f'INSERT INTO "{table.name}" ({names}) '
+            f'SELECT {names} FROM json_populate_recordset(NULL::"{table.name}", CAST(:rows AS json))'
+        )
+        session.execute(statement, {"rows": json.dumps([_wire(row) for row in rows], ensure_ascii=False)})
+        return
+    session.execute(insert(table), rows)
+
+
+def _wire(row: dict[str, Any]) -> dict[str, Any]:
+    from kamdesk.models.wire import value_to_wire
+
+    return {key: value_to_wire(value) for key, value in row.items()}
 
 
 class Database:

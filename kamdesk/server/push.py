@@ -20,12 +20,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from kamdesk import models
-from kamdesk.models import SYNCED_MODELS, SyncColumns
+from kamdesk.models import SYNCED_MODELS, Base, SyncColumns
 from kamdesk.models.enums import ReportStatus, VisitStatus
 from kamdesk.models.wire import row_to_wire
 from kamdesk.server.auth import Caller
 from kamdesk.server.changelog import ChangeRecorder, touched_since
-from kamdesk.server.db import Database
+from kamdesk.server.db import Database, bulk_insert
 from kamdesk.server.errors import ApiError
 from kamdesk.server.rows import FieldError, columns_of, fill_defaults, missing_required, parse_fields
 from kamdesk.server.scope import Scope
@@ -63,6 +63,23 @@ class _Batch:
     existing: dict[tuple[str, str], SyncColumns] = field(default_factory=dict)
     known_ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     team_members: set[str] = field(default_factory=set)
+    pending: dict[str, list[SyncColumns]] = field(default_factory=lambda: defaultdict(list))
+    """New rows not yet written: inserted in bulk, bypassing the ORM unit of work."""
+    pending_ids: set[tuple[str, str]] = field(default_factory=set)
+
+    def flush_inserts(self) -> None:
+        """Write the pending new rows, parents before children."""
+        if not self.pending:
+            return
+        for table in Base.metadata.sorted_tables:
+            objects = self.pending.pop(table.name, None)
+            if objects:
+                keys = list(columns_of(type(objects[0])))
+                bulk_insert(
+                    self.session, table, [{key: getattr(obj, key) for key in keys} for obj in objects]
+                )
+        self.pending.clear()
+        self.pending_ids.clear()
 
     def account_visible(self, account_id: str | None) -> bool:
         if account_id is None:
@@ -144,16 +161,20 @@ def _apply(session: Session, caller: Caller, request: PushRequest, *, careful: b
             savepoint = session.begin_nested()
             try:
                 result = _apply_one(batch, change)
+                batch.flush_inserts()
                 session.flush()
                 savepoint.commit()
             except (IntegrityError, DBAPIError) as error:
                 savepoint.rollback()
+                batch.pending.clear()
+                batch.pending_ids.clear()
                 batch.existing.pop((change.entity, change.id), None)
                 reason = str(getattr(error, "orig", error)).splitlines()[0][:300]
                 result = _rejected(change, Rejection(code="constraint", message=reason))
         else:
             result = _apply_one(batch, change)
         results.append(result)
+    batch.flush_inserts()
     session.flush()
     batch.recorder.flush()
     return PushResponse(batch_id=request.batch_id, results=results)
@@ -200,6 +221,10 @@ def _apply_one(batch: _Batch, change: Change) -> ChangeResult:
         except FieldError as error:
             raise _Rejected(error.code, error.message, error.field) from None
         existing = batch.existing.get((change.entity, change.id))
+        if existing is not None and (change.entity, change.id) in batch.pending_ids:
+            batch.flush_inserts()  # a second change to a row this batch created: make it real
+            existing = batch.session.get(model, change.id)
+            batch.existing[(change.entity, change.id)] = existing
         if existing is None:
             if change.op == "patch":
                 raise _Rejected("not_found", f"no {change.entity} row {change.id} you may change")
@@ -282,12 +307,12 @@ def _insert(batch: _Batch, model: type[SyncColumns], change: Change, fields: dic
     if missing:
         raise _Rejected("required", f"a new {change.entity} row needs {', '.join(missing)}", missing[0])
     caller = batch.caller
-    if isinstance(model, type) and issubclass(model, models.Account) and not caller.is_admin:
-        if caller.user_id not in {fields.get("primary_manager_id"), fields.get("secondary_manager_id")}:
-            if fields.get("primary_manager_id") is None:
-                fields["primary_manager_id"] = caller.user_id
-            elif not caller.is_supervisor:
-                raise _Rejected("forbidden", "a new account must be yours", "primary_manager_id")
+    managers = {fields.get("primary_manager_id"), fields.get("secondary_manager_id")}
+    if issubclass(model, models.Account) and not caller.is_admin and caller.user_id not in managers:
+        if fields.get("primary_manager_id") is None:
+            fields["primary_manager_id"] = caller.user_id
+        elif not caller.is_supervisor:
+            raise _Rejected("forbidden", "a new account must be yours", "primary_manager_id")
     obj = model(**fields)
     obj.id = change.id
     obj.owner_id = caller.user_id
@@ -305,12 +330,21 @@ def _insert(batch: _Batch, model: type[SyncColumns], change: Change, fields: dic
     if isinstance(obj, models.Visit):
         _check_visit(batch, obj)
     batch.recorder.created(obj)
-    batch.session.add(obj)
+    batch.pending[change.entity].append(obj)
+    batch.pending_ids.add((change.entity, obj.id))
     batch.existing[(change.entity, obj.id)] = obj
     batch.known_ids[change.entity].add(obj.id)
     if isinstance(obj, models.Account) and batch.visible_accounts is not None:
         batch.visible_accounts.add(obj.id)
-    return ChangeResult(entity=change.entity, id=change.id, status=ChangeStatus.APPLIED, rev=obj.rev)
+    return ChangeResult.model_construct(
+        entity=change.entity,
+        id=change.id,
+        status=ChangeStatus.APPLIED,
+        rev=obj.rev,
+        conflicts=[],
+        row=None,
+        reason=None,
+    )
 
 
 def _check_visit(batch: _Batch, visit: models.Visit) -> None:
@@ -362,6 +396,7 @@ def _patch(
             raise
         batch.recorder.changed(obj, set(changed))
         if isinstance(obj, models.Account) and set(changed) & MANAGER_FIELDS:
+            batch.flush_inserts()
             old = {previous.get(k, getattr(obj, k)) for k in MANAGER_FIELDS}
             batch.recorder.reassigned(obj, old)
             if batch.visible_accounts is not None:

@@ -15,6 +15,8 @@ from kamdesk.models import SyncColumns
 from kamdesk.models.base import UTCDateTime
 
 INT32 = (-(2**31), 2**31 - 1)
+YEARS = (1900, 2999)
+"""Dates outside these years are typing mistakes, and near the ends of ``date`` they overflow."""
 SERVER_FIELDS = frozenset({"id", "rev", "updated_at", "owner_id"})
 """Sync columns the server sets itself; a client's values for them are ignored."""
 
@@ -76,16 +78,22 @@ def parse_value(info: ColumnInfo, value: Any) -> Any:
             raise FieldError(key, "invalid", f"{key} must be an ISO 8601 date-time string")
         try:
             moment = datetime.fromisoformat(value)
-        except ValueError:
+            moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+        except (ValueError, OverflowError):
             raise FieldError(key, "invalid", f"{key} is not an ISO 8601 date-time: {value!r}") from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        if not YEARS[0] <= moment.year <= YEARS[1]:
+            raise FieldError(key, "invalid", f"{key} is out of range")
+        return moment
     if isinstance(column_type, Date):
         if not isinstance(value, str):
             raise FieldError(key, "invalid", f"{key} must be a YYYY-MM-DD string")
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise FieldError(key, "invalid", f"{key} is not a YYYY-MM-DD date: {value!r}") from None
+        if not YEARS[0] <= day.year <= YEARS[1]:
+            raise FieldError(key, "invalid", f"{key} is out of range")
+        return day
     if isinstance(column_type, Enum):
         enum_class = column_type.enum_class
         allowed = list(column_type.enums)
@@ -139,13 +147,21 @@ def missing_required(model: type[SyncColumns], fields: dict[str, Any]) -> list[s
     ]
 
 
+@cache
+def _scalar_defaults(model: type[SyncColumns]) -> tuple[tuple[str, Any, bool], ...]:
+    found = []
+    for attr in inspect(model).column_attrs:
+        default = attr.columns[0].default
+        if default is not None:
+            found.append((attr.key, default.arg, bool(default.is_callable)))  # type: ignore[attr-defined]
+    return tuple(found)
+
+
 def fill_defaults(obj: SyncColumns) -> None:
     """Apply scalar column defaults now, so the row is complete before it is flushed."""
-    for attr in inspect(type(obj)).column_attrs:
-        default = attr.columns[0].default
-        if default is None or getattr(obj, attr.key) is not None:
-            continue
-        setattr(obj, attr.key, default.arg(None) if default.is_callable else default.arg)  # type: ignore[attr-defined]
+    for key, arg, is_callable in _scalar_defaults(type(obj)):
+        if getattr(obj, key) is None:
+            setattr(obj, key, arg(None) if is_callable else arg)
 
 
 def references(model: type[SyncColumns], fields: dict[str, Any]) -> dict[str, str]:

@@ -107,6 +107,12 @@ def database(database_url: str, tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
+def live_database_url(database: Database) -> str:
+    """The URL of this test's own database (the per-test SQLite copy, or the PG schema)."""
+    return database.engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
 def settings(database_url: str) -> ServerSettings:
     return ServerSettings(
         database_url=database_url,
@@ -207,12 +213,12 @@ def world(database: Database, settings: ServerSettings, tmp_path: Path) -> World
 
 
 @pytest.fixture
-def app(settings: ServerSettings, database: Database):  # noqa: ANN201
+def app(settings: ServerSettings, database: Database):
     return create_app(settings, database)
 
 
 @pytest.fixture
-def client(app) -> Iterator[TestClient]:  # noqa: ANN001
+def client(app) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client
 

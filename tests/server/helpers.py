@@ -21,7 +21,7 @@ def change(
     }
 
 
-def push(client: TestClient, headers: dict[str, str], *changes: dict[str, Any], batch_id: str | None = None):  # noqa: ANN201
+def push(client: TestClient, headers: dict[str, str], *changes: dict[str, Any], batch_id: str | None = None):
     body = {"batch_id": batch_id or str(uuid.uuid4()), "changes": list(changes)}
     return client.post("/v1/sync/push", json=body, headers=headers)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from kamdesk.server import pull as pulling
 from kamdesk.server import push as pushing
@@ -15,10 +15,12 @@ from kamdesk.sync.protocol import DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, PullPage, 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
 
 
-@router.post("/push", responses=ERRORS)
-def push(body: PushRequest, caller: CallerDep, context: ContextDep) -> PushResponse:
+@router.post("/push", responses=ERRORS, response_model=PushResponse)
+def push(body: PushRequest, caller: CallerDep, context: ContextDep) -> Response:
     """Apply a batch of changes once; a repeated ``batch_id`` returns the first response."""
-    return pushing.push(context.database, caller, body)
+    response = pushing.push(context.database, caller, body)
+    # Built and checked by the push service already: serialize once, skip re-validation.
+    return Response(response.model_dump_json(), media_type="application/json")
 
 
 @router.get("/pull", responses=ERRORS)

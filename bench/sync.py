@@ -40,7 +40,9 @@ def seed(server: LiveServer, accounts: int) -> None:
         writer.writerow(["客户编码", "月份", "收入(元)"])
         for n in range(accounts):
             for month in range(13):
-                writer.writerow([f"HN{731_000_000 + n}", add_months(first, month).strftime("%Y-%m"), 52_300 + n])
+                writer.writerow(
+                    [f"HN{731_000_000 + n}", add_months(first, month).strftime("%Y-%m"), 52_300 + n]
+                )
     server.admin("import-billing", str(billing))
 
 
@@ -50,13 +52,24 @@ def queue_visits(device, count: int) -> None:  # type: ignore[no-untyped-def]
         account_ids = list(session.scalars(select(Account.id)))
         for n in range(count):
             occurred = now - timedelta(hours=n % 500)
-            outbox.insert(session, Visit(
-                account_id=account_ids[n % len(account_ids)], kind="phone", status="submitted",
-                occurred_at=occurred, entered_at=now, submitted_at=now, duration_minutes=8,
-                template_key="phone_return_visit", template_version=1,
-                answers={"topic": "月度电话回访", "satisfied": True}, contacts_met=[], satisfaction=5,
-                summary="客户对网络质量满意，无新增需求",
-            ))
+            outbox.insert(
+                session,
+                Visit(
+                    account_id=account_ids[n % len(account_ids)],
+                    kind="phone",
+                    status="submitted",
+                    occurred_at=occurred,
+                    entered_at=now,
+                    submitted_at=now,
+                    duration_minutes=8,
+                    template_key="phone_return_visit",
+                    template_version=1,
+                    answers={"topic": "月度电话回访", "satisfied": True},
+                    contacts_met=[],
+                    satisfaction=5,
+                    summary="客户对网络质量满意，无新增需求",
+                ),
+            )
 
 
 def main() -> None:
@@ -75,8 +88,10 @@ def main() -> None:
             started = time.perf_counter()
             report = device.sync()
             first_sync = time.perf_counter() - started
-            print(f"first sync of a {args.accounts}-account portfolio: {first_sync:.2f} s "
-                  f"({report.pulled} rows in {report.pages} pages; target < 5 s)")
+            print(
+                f"first sync of a {args.accounts}-account portfolio: {first_sync:.2f} s "
+                f"({report.pulled} rows in {report.pages} pages; target < 5 s)"
+            )
 
             queue_visits(device, args.visits)
             with device.store.sessions() as session:
@@ -84,8 +99,10 @@ def main() -> None:
             started = time.perf_counter()
             report = device.sync()
             push_time = time.perf_counter() - started
-            print(f"sync of {queued} queued visits: {push_time:.2f} s "
-                  f"({report.applied} applied in {report.batches} batches, {report.rejected} rejected; target < 2 s)")
+            print(
+                f"sync of {queued} queued visits: {push_time:.2f} s "
+                f"({report.applied} applied in {report.batches} batches, {report.rejected} rejected; target < 2 s)"
+            )
             device.store.close()
         finally:
             server.stop()

@@ -101,7 +101,8 @@ def main() -> None:
             push_time = time.perf_counter() - started
             print(
                 f"sync of {queued} queued visits: {push_time:.2f} s "
-                f"({report.applied} applied in {report.batches} batches, {report.rejected} rejected; target < 2 s)"
+                f"({report.applied} applied in {report.batches} batches, {report.rejected} rejected; "
+                "target < 2 s)"
             )
             device.store.close()
         finally:

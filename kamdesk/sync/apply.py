@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session
 
-from kamdesk.models import SYNCED_MODELS, Account, OutboxEntry
+from kamdesk.models import SYNCED_MODELS, Account, OutboxEntry, SyncColumns
 from kamdesk.models.enums import AccountStatus
 from kamdesk.models.wire import fields_from_wire
 from kamdesk.store import state
@@ -48,54 +49,92 @@ def read_cursor(session: Session) -> int:
     return int(state.get(session, PULL_CURSOR) or 0)
 
 
-def _locally_pending(session: Session, entity: str, entity_id: str) -> set[str]:
-    payloads = session.scalars(
-        select(OutboxEntry.payload).where(
-            OutboxEntry.entity == entity,
-            OutboxEntry.entity_id == entity_id,
-            OutboxEntry.state.in_(("pending", "conflict", "rejected")),
+def _locally_pending(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
+    """Fields of each row with local changes the server has not accepted (they win for now)."""
+    pending: dict[tuple[str, str], set[str]] = {}
+    ids = sorted({entity_id for _, entity_id in keys})
+    for chunk in range(0, len(ids), 500):
+        rows = session.execute(
+            select(OutboxEntry.entity, OutboxEntry.entity_id, OutboxEntry.payload).where(
+                OutboxEntry.entity_id.in_(ids[chunk : chunk + 500]),
+                OutboxEntry.state.in_(("pending", "conflict", "rejected")),
+            )
         )
-    )
-    return {key for payload in payloads for key in payload}
+        for entity, entity_id, payload in rows:
+            if (entity, entity_id) in keys:
+                pending.setdefault((entity, entity_id), set()).update(payload)
+    return pending
 
 
-def apply_row(session: Session, pulled: PulledRow, user_id: str | None) -> str:
-    """Upsert one pulled row; returns ``created``, ``updated``, ``archived`` or ``skipped``."""
-    model = SYNCED_MODELS.get(pulled.entity)
-    if model is None:
-        return "skipped"  # a newer server's table this client does not know yet
-    known = {attr.key for attr in inspect(model).column_attrs}
+def _parse(model: type[SyncColumns], pulled: PulledRow) -> dict[str, Any]:
+    known = _columns(model)
     fields: dict[str, Any] = fields_from_wire(model, {k: v for k, v in pulled.row.items() if k in known})
     fields["id"] = pulled.id
     fields["rev"] = pulled.rev
-    outcome = "updated"
-    row = session.get(model, pulled.id)
-    if row is None:
-        row = model(**fields)
-        session.add(row)
-        outcome = "created"
-    else:
-        keep = _locally_pending(session, pulled.entity, pulled.id)
-        for key, value in fields.items():
-            if key not in keep:
-                setattr(row, key, value)
-    taken_away = (
-        isinstance(row, Account)
-        and user_id
-        and user_id not in (row.primary_manager_id, row.secondary_manager_id)
-    )
-    if taken_away and row.status != AccountStatus.ARCHIVED:
-        row.status = AccountStatus.ARCHIVED
-        outcome = "archived"
-    return outcome
+    return fields
+
+
+@cache
+def _columns(model: type[SyncColumns]) -> frozenset[str]:
+    return frozenset(attr.key for attr in inspect(model).column_attrs)
+
+
+def _taken_away(fields: dict[str, Any], user_id: str | None) -> bool:
+    managers = (fields.get("primary_manager_id"), fields.get("secondary_manager_id"))
+    return user_id is not None and user_id not in managers
+
+
+def apply_rows(session: Session, rows: list[PulledRow], user_id: str | None) -> dict[str, int]:
+    """Upsert ``rows``: new ones in bulk, existing ones field by field (local pending edits kept).
+
+    Returns counts of ``created``, ``updated``, ``archived`` (accounts no longer the manager's)
+    and ``skipped`` (tables this client does not know yet, from a newer server)."""
+    counts = {"created": 0, "updated": 0, "archived": 0, "skipped": 0}
+    latest: dict[tuple[str, str], PulledRow] = {}
+    for pulled in rows:
+        if pulled.entity in SYNCED_MODELS:
+            latest[(pulled.entity, pulled.id)] = pulled
+        else:
+            counts["skipped"] += 1
+    by_entity: dict[str, list[PulledRow]] = {}
+    for (entity, _), pulled in latest.items():
+        by_entity.setdefault(entity, []).append(pulled)
+    pending = _locally_pending(session, set(latest))
+    with session.no_autoflush:
+        for entity, pulled_rows in by_entity.items():
+            model = SYNCED_MODELS[entity]
+            ids = [pulled.id for pulled in pulled_rows]
+            existing = {}
+            for chunk in range(0, len(ids), 500):
+                for row in session.scalars(select(model).where(model.id.in_(ids[chunk : chunk + 500]))):
+                    existing[row.id] = row
+            new_rows = []
+            for pulled in pulled_rows:
+                fields = _parse(model, pulled)
+                archive = model is Account and _taken_away(fields, user_id)
+                row = existing.get(pulled.id)
+                if row is None:
+                    if archive:
+                        fields["status"] = AccountStatus.ARCHIVED
+                    new_rows.append(fields)
+                    continue
+                keep = pending.get((entity, pulled.id), set())
+                for key, value in fields.items():
+                    if key not in keep and getattr(row, key) != value:
+                        setattr(row, key, value)
+                counts["updated"] += 1
+                if archive and row.status != AccountStatus.ARCHIVED:
+                    row.status = AccountStatus.ARCHIVED
+                    counts["archived"] += 1
+            if new_rows:
+                session.execute(insert(model), new_rows)
+                counts["created"] += len(new_rows)
+    return counts
 
 
 def apply_page(store: Store, rows: list[PulledRow], next_cursor: int, user_id: str | None) -> dict[str, int]:
     """Apply ``rows`` and move the cursor to ``next_cursor`` in one transaction."""
-    counts: dict[str, int] = {}
     with remote_session(store) as session:
-        for pulled in rows:
-            outcome = apply_row(session, pulled, user_id)
-            counts[outcome] = counts.get(outcome, 0) + 1
+        counts = apply_rows(session, rows, user_id)
         state.put(session, PULL_CURSOR, str(next_cursor))
     return counts

@@ -156,9 +156,12 @@ class SyncEngine:
             return _Batch(batch_id, [entry.seq for entry in entries], changes)
 
     def _acknowledge(self, batch: _Batch, response: PushResponse, report: SyncReport) -> None:
+        """Record the server's answer for a whole batch in one transaction, in a few statements
+        (one query per table, one delete), whatever the batch size."""
         results = {(result.entity, result.id): result for result in response.results}
         with self.store.sessions.begin() as session:
             entries = session.scalars(select(OutboxEntry).where(OutboxEntry.seq.in_(batch.seqs))).all()
+            accepted = []
             for entry in entries:
                 result = results.get((entry.entity, entry.entity_id))
                 if result is None:
@@ -168,43 +171,59 @@ class SyncEngine:
                         "reason": {"code": "no_result", "message": "no answer"},
                     }
                     report.rejected += 1
-                    continue
-                self._settle(session, entry, result, report)
-
-    def _settle(self, session: Session, entry: OutboxEntry, result: ChangeResult, report: SyncReport) -> None:
-        if result.status in (ChangeStatus.APPLIED, ChangeStatus.MERGED):
-            model = SYNCED_MODELS[entry.entity]
-            with applying_remote(session):
-                row = session.get(model, entry.entity_id)
-                if row is not None and result.rev is not None:
-                    row.rev = result.rev
-                    if result.status is ChangeStatus.MERGED and result.row:
-                        self._take_server_fields(session, entry, row, result.row)
-            if result.rev is not None:
-                # later local edits of this row were made on top of what the server now has
+                elif result.status in (ChangeStatus.APPLIED, ChangeStatus.MERGED):
+                    accepted.append((entry, result))
+                    if result.status is ChangeStatus.MERGED:
+                        report.merged += 1
+                    else:
+                        report.applied += 1
+                elif result.status is ChangeStatus.CONFLICT:
+                    entry.state, entry.result = "conflict", result.model_dump(mode="json")
+                    report.conflicts += 1
+                else:
+                    entry.state, entry.result = "rejected", result.model_dump(mode="json")
+                    report.rejected += 1
+            if accepted:
+                self._store_revisions(session, accepted)
+                for entry, _ in accepted:
+                    session.expunge(entry)
                 session.execute(
-                    update(OutboxEntry)
-                    .where(
-                        OutboxEntry.entity == entry.entity,
-                        OutboxEntry.entity_id == entry.entity_id,
-                        OutboxEntry.seq > entry.seq,
-                        OutboxEntry.state == "pending",
-                    )
-                    .values(base_rev=result.rev)
+                    delete(OutboxEntry)
+                    .where(OutboxEntry.seq.in_([entry.seq for entry, _ in accepted]))
+                    .execution_options(synchronize_session=False)
                 )
-            session.execute(delete(OutboxEntry).where(OutboxEntry.seq == entry.seq))
-            if result.status is ChangeStatus.MERGED:
-                report.merged += 1
-            else:
-                report.applied += 1
-        elif result.status is ChangeStatus.CONFLICT:
-            entry.state = "conflict"
-            entry.result = result.model_dump(mode="json")
-            report.conflicts += 1
-        else:
-            entry.state = "rejected"
-            entry.result = result.model_dump(mode="json")
-            report.rejected += 1
+
+    def _store_revisions(self, session: Session, accepted: list[tuple[OutboxEntry, ChangeResult]]) -> None:
+        """New server revisions onto the local rows (merged rows also take the others' fields),
+        and onto later local edits of the same rows, which were made on top of this version."""
+        by_entity: dict[str, dict[str, tuple[OutboxEntry, ChangeResult]]] = {}
+        for entry, result in accepted:
+            by_entity.setdefault(entry.entity, {})[entry.entity_id] = (entry, result)
+        with applying_remote(session):
+            for entity, items in by_entity.items():
+                model = SYNCED_MODELS[entity]
+                ids = list(items)
+                for chunk in range(0, len(ids), 500):
+                    for row in session.scalars(select(model).where(model.id.in_(ids[chunk : chunk + 500]))):
+                        entry, result = items[row.id]
+                        if result.rev is not None:
+                            row.rev = result.rev
+                        if result.status is ChangeStatus.MERGED and result.row:
+                            self._take_server_fields(session, entry, row, result.row)
+        first_seq = min(entry.seq for entry, _ in accepted)
+        ids = sorted({entry.entity_id for entry, _ in accepted})
+        for chunk in range(0, len(ids), 500):
+            later = session.scalars(
+                select(OutboxEntry).where(
+                    OutboxEntry.seq > first_seq,
+                    OutboxEntry.state == "pending",
+                    OutboxEntry.entity_id.in_(ids[chunk : chunk + 500]),
+                )
+            ).all()
+            for pending in later:
+                settled = by_entity.get(pending.entity, {}).get(pending.entity_id)
+                if settled and pending.seq > settled[0].seq and settled[1].rev is not None:
+                    pending.base_rev = settled[1].rev
 
     @staticmethod
     def _take_server_fields(session: Session, entry: OutboxEntry, row: object, server_row: dict) -> None:

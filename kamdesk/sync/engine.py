@@ -32,7 +32,7 @@ log = logging.getLogger("kamdesk.sync")
 
 LAST_SYNC = "last_sync_at"
 BATCH_SIZE = 500
-PAGE_SIZE = 500
+PAGE_SIZE = 1000
 
 
 @dataclass(frozen=True)

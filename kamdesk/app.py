@@ -28,6 +28,7 @@ from kamdesk.ui.operations import run_in_background
 if TYPE_CHECKING:
     from kamdesk.domain.workspace import Workspace
     from kamdesk.store.database import Store
+    from kamdesk.ui.sync_controller import SyncController
 
 log = logging.getLogger("kamdesk")
 
@@ -55,16 +56,21 @@ def _report_bug(kind: type[BaseException], error: BaseException, trace: Tracebac
         )
 
 
-def build_sections(store: Store) -> list[Section]:
+def build_sections(store: Store, controller: SyncController | None = None) -> list[Section]:
     from kamdesk.ui.portfolio_view import PortfolioView
     from kamdesk.ui.reports_view import ReportsView
     from kamdesk.ui.visits_view import build_visits_view
 
-    return [
+    sections = [
         Section("portfolio", _("Portfolio"), lambda: PortfolioView(store.sessions)),
         Section("visits", _("Visits"), lambda: build_visits_view(store)),
         Section("reports", _("Reports"), lambda: ReportsView(store)),
     ]
+    if controller is not None:
+        from kamdesk.ui.sync_view import SyncView
+
+        sections.append(Section("sync", _("Sync"), lambda: SyncView(controller)))
+    return sections
 
 
 def reopen_visits(window: MainWindow, settings: Settings) -> None:
@@ -84,6 +90,83 @@ def reopen_visits(window: MainWindow, settings: Settings) -> None:
     if settings.open_visit:
         visit_id = settings.open_visit
         QTimer.singleShot(0, slot(lambda: view.open_visit(visit_id)))
+
+
+class Shell:
+    """Owns what changes at run time: the open workspace, its sync controller, sign-in/out."""
+
+    def __init__(self, app: QApplication, window: MainWindow, settings: Settings) -> None:
+        self.app = app
+        self.window = window
+        self.settings = settings
+        from kamdesk.sync.credentials import TokenStore
+
+        self.tokens = TokenStore(settings.data_dir)
+        self.workspace: Workspace | None = None
+        self.controller: SyncController | None = None
+
+    def attach(self, workspace: Workspace) -> None:
+        from kamdesk.ui.sync_controller import SyncController
+
+        self.workspace = workspace
+        self.controller = SyncController(workspace.store, self.tokens, self.window)
+        self.window.attach(
+            workspace.store, build_sections(workspace.store, self.controller), demo=workspace.demo
+        )
+        self.window.set_sync_controller(self.controller)
+        reopen_visits(self.window, self.settings)
+        sync_view = self.window.sections["sync"]
+        sync_view.sign_in_requested.connect(self.ask_sign_in)  # type: ignore[attr-defined]
+        sync_view.sign_out_requested.connect(self.sign_out)  # type: ignore[attr-defined]
+        self.controller.auth_lost.connect(lambda reason: self.ask_sign_in(reason))
+        self.controller.sync_now()
+
+    def close(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+        if self.workspace is not None:
+            self.workspace.store.close()
+
+    def ask_sign_in(self, reason: str = "") -> None:
+        from kamdesk.sync import account
+        from kamdesk.ui.sign_in_dialog import SignInDialog
+
+        who = account.signed_in(self.workspace.store) if self.workspace and not self.workspace.demo else None
+
+        def sign_in(server: str, username: str, password: str) -> account.SignedIn:
+            return account.sign_in(
+                self.settings.database_path, self.settings.backup_dir, self.tokens, server, username, password
+            )
+
+        dialog = SignInDialog(
+            sign_in,
+            server_url=who.server_url if who else "",
+            username=who.username if who else "",
+            reason=reason,
+            parent=self.window,
+        )
+        if dialog.exec() and self.workspace is not None:
+            if self.workspace.demo:
+                self.reopen()
+            elif self.controller is not None:
+                self.controller.timer.start()
+                self.controller.sync_now()
+                self.controller.state_changed.emit()
+
+    def sign_out(self) -> None:
+        from kamdesk.sync import account
+
+        if self.workspace is None or self.controller is None:
+            return
+        self.controller.stop()
+        account.sign_out(self.workspace.store, self.tokens)
+        self.controller.state_changed.emit()
+
+    def reopen(self) -> None:
+        """Switch to the store ``open_workspace`` now picks (after the first sign-in: the real one)."""
+        self.close()
+        self.window.detach()
+        self.attach(_open_workspace(self.settings))
 
 
 def create_application(settings: Settings) -> QApplication:
@@ -111,12 +194,11 @@ def run(settings: Settings, on_window: Callable[[MainWindow], None] | None = Non
     app = create_application(settings)
     sys.excepthook = _report_bug
     window = MainWindow()
-    outcome: dict[str, object] = {"code": 0}
+    shell = Shell(app, window, settings)
+    outcome = {"code": 0}
 
     def opened(workspace: Workspace) -> None:
-        outcome["workspace"] = workspace
-        window.attach(workspace.store, build_sections(workspace.store), demo=workspace.demo)
-        reopen_visits(window, settings)
+        shell.attach(workspace)
         if on_window is not None:
             on_window(window)
         if settings.exit_after_start:
@@ -146,7 +228,5 @@ def run(settings: Settings, on_window: Callable[[MainWindow], None] | None = Non
     operation = run_in_background(lambda: _open_workspace(settings), opened, failed)
     app.exec()
     del operation
-    workspace = outcome.get("workspace")
-    if workspace is not None:
-        workspace.store.close()  # type: ignore[attr-defined]
-    return int(outcome["code"])  # type: ignore[call-overload]
+    shell.close()
+    return outcome["code"]

@@ -10,6 +10,7 @@ from kamdesk import models
 from kamdesk.models.enums import CadencePeriod, Industry, ProductCategory, ReportKind, Tier, VisitKind
 
 _serial = count(1)
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
 def account(**overrides: Any) -> models.Account:

@@ -322,7 +322,7 @@ def _fen(value: Any, name: str) -> int:
 def import_billing(session: Session, recorder: ChangeRecorder, path: Path) -> ImportReport:
     """Monthly billed revenue per account (yuan in the sheet, fen in the database), upserted."""
     report = ImportReport()
-    accounts = dict(session.execute(select(Account.code, Account.id)).tuples().all())
+    accounts = dict(session.execute(select(Account.code, Account.id)).all())
     for line, row in read_rows(path, BILLING_ALIASES):
         try:
             code = _text(row.get("code"))
@@ -411,5 +411,5 @@ def list_devices(session: Session, username: str | None = None) -> list[DeviceIn
         query = query.where(User.username == username)
     return [
         DeviceInfo(d.id, name, d.name, d.created_at, d.last_seen_at, d.revoked_at)
-        for d, name in session.execute(query).tuples()
+        for d, name in session.execute(query)
     ]

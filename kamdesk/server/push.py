@@ -350,7 +350,7 @@ def _insert(batch: _Batch, model: type[SyncColumns], change: Change, fields: dic
 
 
 def _check_visit(batch: _Batch, visit: models.Visit | Draft) -> None:
-    problems = validate_visit(visit, batch.templates)
+    problems = validate_visit(visit, batch.templates, batch_rows=batch.existing.values())  # type: ignore[arg-type]
     if problems:
         raise _Rejected(problems[0].code, "; ".join(p.message for p in problems), problems[0].field)
 

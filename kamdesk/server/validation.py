@@ -2,19 +2,21 @@
 
 ``validate_visit`` is the one entry point. It checks what the server knows by itself (the
 template key+version exists and fits the visit kind, a submitted visit carries what a submitted
-visit must) and then hands the answers to the form engine at the single marked place below,
+visit must) and then hands the answers to the form engine (``validate_answers``),
 so the server judges answers with the same code the client used to fill them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kamdesk.models import FormTemplate, Visit
+from kamdesk.domain.forms import TemplateError, validate_submission
+from kamdesk.models import Contact, FormTemplate, ProductHolding, Visit
 from kamdesk.models.enums import VisitStatus
 from kamdesk.sync.protocol import Rejection
 
@@ -46,7 +48,9 @@ def _reject(code: str, message: str, field: str | None = None) -> Rejection:
     return Rejection(code=code, message=message, field=field)
 
 
-def validate_visit(visit: Visit, templates: TemplateCache) -> list[Rejection]:
+def validate_visit(
+    visit: Visit, templates: TemplateCache, *, batch_rows: Iterable[object] = ()
+) -> list[Rejection]:
     """Problems that stop ``visit`` (its state after the change) from being stored; [] when fine.
 
     The caller has already checked the columns' types and that the account is in scope."""
@@ -85,35 +89,30 @@ def validate_visit(visit: Visit, templates: TemplateCache) -> list[Rejection]:
             if getattr(visit, field) is None:
                 problems.append(_reject("required", f"a submitted visit needs {field}", field))
         if template is not None and not problems:
-            problems.extend(validate_answers(template.definition, visit))
+            problems.extend(validate_answers(template.definition, visit, templates.session, batch_rows))
     return problems
 
 
-def validate_answers(definition: dict[str, Any], visit: Visit) -> list[Rejection]:
-    """The answers of a submitted visit against its template definition.
-
-    ==> FORMS HOOK: the single place where ``kamdesk.domain.forms`` validation is called. <==
-    The form engine (being written in parallel) is wired here by the lead after merging, e.g.::
-
-        from kamdesk.domain.forms import parse_template, validate
-        errors = validate(parse_template(definition), visit.answers, context=...)
-        return [_reject("invalid_answer", e.message, e.field) for e in errors]
-
-    Until then only the structural checks the template contract guarantees are made: answers
-    name fields of the template, and required fields without a ``show_if`` are answered.
-    """
-    known: dict[str, dict[str, Any]] = {}
-    for section in definition.get("sections", []) if isinstance(definition, dict) else []:
-        for field in section.get("fields", []):
-            if isinstance(field, dict) and isinstance(field.get("key"), str):
-                known[field["key"]] = field
-    if not known:
-        return []
-    problems: list[Rejection] = []
-    for key in visit.answers:
-        if key not in known:
-            problems.append(_reject("invalid_answer", f"the template has no field {key}", f"answers.{key}"))
-    for key, field in known.items():
-        if field.get("required") and "show_if" not in field and visit.answers.get(key) in (None, "", []):
-            problems.append(_reject("invalid_answer", f"{key} is required", f"answers.{key}"))
-    return problems
+def validate_answers(
+    definition: dict[str, Any], visit: Visit, session: Session, batch_rows: Iterable[object] = ()
+) -> list[Rejection]:
+    """The answers of a submitted visit against its template definition, judged by the same
+    form engine (``kamdesk.domain.forms``) the desktop client used to fill them. Contact and
+    product answers must name the account's own rows, stored or arriving in the same batch."""
+    contact_ids = set(session.scalars(select(Contact.id).where(Contact.account_id == visit.account_id)))
+    product_ids = set(
+        session.scalars(select(ProductHolding.id).where(ProductHolding.account_id == visit.account_id))
+    )
+    for row in batch_rows:
+        if getattr(row, "account_id", None) != visit.account_id:
+            continue
+        if isinstance(row, Contact):
+            contact_ids.add(row.id)
+        elif isinstance(row, ProductHolding):
+            product_ids.add(row.id)
+    answers = visit.answers if isinstance(visit.answers, dict) else {}
+    try:
+        errors = validate_submission(definition, answers, contact_ids=contact_ids, product_ids=product_ids)
+    except TemplateError as error:
+        return [_reject("bad_template", f"the published template is not valid: {error}", "template_key")]
+    return [_reject("invalid_answer", error.message, f"answers.{error.field}") for error in errors]

@@ -119,6 +119,23 @@ def update(session: Session, obj: T, **changes: Any) -> T:
     return obj
 
 
+def repush(session: Session, obj: SyncColumns, keys: set[str], *, base_rev: int) -> None:
+    """Send ``keys`` of ``obj`` again as they are now, against ``base_rev``: the "keep mine"
+    answer to a conflict, where the local values did not change but must win on the server."""
+    patch = {key: value_to_wire(getattr(obj, key)) for key in sorted(keys)}
+    session.add(
+        OutboxEntry(
+            entity=obj.__tablename__,  # type: ignore[attr-defined]
+            entity_id=obj.id,
+            op="patch",
+            payload=patch,
+            base_rev=base_rev,
+            created_at=utcnow(),
+            state="pending",
+        )
+    )
+
+
 def tombstone(session: Session, obj: SyncColumns) -> None:
     """Delete a synced row the only way it may be: mark it deleted and tell the server."""
     update(session, obj, deleted=True)

@@ -1,1 +1,1 @@
-"""Sync: wire protocol shared with the server, the sync engine, applying pulled changes."""
+"""Sync: the wire protocol shared with the server, the sync client and change application."""

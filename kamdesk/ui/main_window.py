@@ -25,6 +25,7 @@ from kamdesk.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from kamdesk.store.database import Store
+    from kamdesk.ui.sync_controller import SyncController
 
 NAVIGATION_WIDTH = 160
 
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.store: Store | None = None
+        self.sync_controller: SyncController | None = None
         self.demo = demo
         self.sections: dict[str, QWidget] = {}
         self.setWindowTitle(_("kamdesk — account manager's workbench"))
@@ -91,6 +93,23 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self.attached.emit()
 
+    def detach(self) -> None:
+        """Drop the sections (before attaching another store, e.g. after signing in)."""
+        self.navigation.blockSignals(True)
+        self.navigation.clear()
+        self.navigation.blockSignals(False)
+        for widget in self.sections.values():
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self.sections = {}
+        self.sync_controller = None
+        self.store = None
+
+    def set_sync_controller(self, controller: SyncController) -> None:
+        self.sync_controller = controller
+        controller.state_changed.connect(self.refresh_status)
+        self.refresh_status()
+
     def _show_row(self, row: int) -> None:
         if 0 <= row < len(self.sections):
             self.stack.setCurrentWidget(list(self.sections.values())[row])
@@ -99,18 +118,31 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(list(self.sections).index(key))
 
     def refresh_status(self) -> None:
-        from kamdesk.domain.sync_status import pending_changes
+        """Status bar: offline/online, pending changes, last sync and the latest sync message."""
+        if self.store is None:
+            return
+        if self.sync_controller is None:
+            from kamdesk.domain.sync_status import pending_changes
 
-        assert self.store is not None
-        with self.store.sessions() as session:
-            pending = pending_changes(session)
-        self.mode_label.setText(_("Demo portfolio · offline") if self.demo else _("Offline"))
+            with self.store.sessions() as session:
+                pending, last, online, message = pending_changes(session), None, None, ""
+        else:
+            status = self.sync_controller.status()
+            pending, last, online, message = status.pending, status.last_sync, status.online, status.message
+        if self.demo:
+            mode = _("Demo portfolio · offline")
+        elif online:
+            mode = _("Online")
+        else:
+            mode = _("Offline")
+        self.mode_label.setText(f"{mode}  {message}".strip())
         self.pending_label.setText(
             ngettext("{count} change waiting to sync", "{count} changes waiting to sync", pending).format(
                 count=pending
             )
         )
-        self.sync_label.setText(_("Never synced"))
+        when = last.astimezone().strftime("%m-%d %H:%M") if last else None
+        self.sync_label.setText(_("Last sync {when}").format(when=when) if when else _("Never synced"))
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]

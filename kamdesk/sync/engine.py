@@ -1,0 +1,278 @@
+"""The sync engine (no Qt): push the outbox in batches, then pull pages by cursor.
+
+Every step is a short transaction, so a sync can be killed at any point and resumed:
+- a batch is stamped with its id in the store *before* it is sent, and an unacknowledged
+  stamped batch is always resent first with the same id (the server applies a batch once);
+- the server's answer and the outbox clean-up for a batch are one transaction;
+- each pulled page and its cursor are one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from kamdesk.models import SYNCED_MODELS, OutboxEntry, utcnow
+from kamdesk.models.wire import fields_from_wire, value_to_wire
+from kamdesk.store import state
+from kamdesk.store.database import Store
+from kamdesk.store.outbox import applying_remote
+from kamdesk.sync.apply import apply_page, read_cursor
+from kamdesk.sync.client import SyncClient
+from kamdesk.sync.errors import SyncStopped, TransientError
+from kamdesk.sync.protocol import Change, ChangeResult, ChangeStatus, PushRequest, PushResponse
+from kamdesk.sync.retry import RetryPolicy
+
+log = logging.getLogger("kamdesk.sync")
+
+LAST_SYNC = "last_sync_at"
+BATCH_SIZE = 500
+PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    phase: str  # "push" or "pull"
+    done: int
+    remaining: int | None = None
+    message: str = ""
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    applied: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    created: int = 0
+    archived: int = 0
+    pages: int = 0
+    batches: int = 0
+    retries: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Batch:
+    batch_id: str
+    seqs: list[int]
+    changes: list[Change]
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        store: Store,
+        client: SyncClient,
+        *,
+        user_id: str | None,
+        batch_size: int = BATCH_SIZE,
+        page_size: int = PAGE_SIZE,
+        retry: RetryPolicy | None = None,
+        progress: Callable[[SyncProgress], None] | None = None,
+        stop_requested: Callable[[], bool] = lambda: False,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.user_id = user_id
+        self.batch_size = batch_size
+        self.page_size = page_size
+        self.retry = retry or RetryPolicy()
+        self._progress = progress or (lambda _p: None)
+        self._stop_requested = stop_requested
+
+    def sync(self) -> SyncReport:
+        """Push until the outbox is empty, then pull until the server has nothing more."""
+        report = SyncReport()
+        self.push(report)
+        self.pull(report)
+        with self.store.sessions.begin() as session:
+            state.put(session, LAST_SYNC, utcnow().isoformat())
+        return report
+
+    # --- push ---------------------------------------------------------------------------------
+
+    def push(self, report: SyncReport) -> None:
+        while True:
+            self._check_stop()
+            batch = self._next_batch()
+            if batch is None:
+                return
+            request = PushRequest(batch_id=batch.batch_id, changes=batch.changes)
+            response = self._call(lambda request=request: self.client.push(request), report)
+            self._acknowledge(batch, response, report)
+            report.batches += 1
+            report.pushed += len(batch.changes)
+            self._progress(SyncProgress("push", report.pushed, self.pending_count()))
+
+    def pending_count(self) -> int:
+        with self.store.sessions() as session:
+            return len(session.scalars(select(OutboxEntry.seq).where(OutboxEntry.state == "pending")).all())
+
+    def _next_batch(self) -> _Batch | None:
+        """The stamped batch still waiting for its answer, else a newly stamped one."""
+        with self.store.sessions.begin() as session:
+            batch_id = session.scalar(
+                select(OutboxEntry.batch_id)
+                .where(OutboxEntry.state == "pending", OutboxEntry.batch_id.is_not(None))
+                .order_by(OutboxEntry.seq)
+                .limit(1)
+            )
+            if batch_id is None:
+                seqs = list(
+                    session.scalars(
+                        select(OutboxEntry.seq)
+                        .where(OutboxEntry.state == "pending", OutboxEntry.batch_id.is_(None))
+                        .order_by(OutboxEntry.seq)
+                        .limit(self.batch_size)
+                    )
+                )
+                if not seqs:
+                    return None
+                batch_id = str(uuid.uuid4())
+                session.execute(
+                    update(OutboxEntry).where(OutboxEntry.seq.in_(seqs)).values(batch_id=batch_id)
+                )
+            entries = session.scalars(
+                select(OutboxEntry).where(OutboxEntry.batch_id == batch_id).order_by(OutboxEntry.seq)
+            ).all()
+            changes = [
+                Change(
+                    entity=entry.entity,
+                    id=entry.entity_id,
+                    op=entry.op,  # type: ignore[arg-type]
+                    base_rev=entry.base_rev,
+                    fields=entry.payload,
+                )
+                for entry in entries
+            ]
+            return _Batch(batch_id, [entry.seq for entry in entries], changes)
+
+    def _acknowledge(self, batch: _Batch, response: PushResponse, report: SyncReport) -> None:
+        """Record the server's answer for a whole batch in one transaction, in a few statements
+        (one query per table, one delete), whatever the batch size."""
+        results = {(result.entity, result.id): result for result in response.results}
+        with self.store.sessions.begin() as session:
+            entries = session.scalars(select(OutboxEntry).where(OutboxEntry.seq.in_(batch.seqs))).all()
+            accepted = []
+            for entry in entries:
+                result = results.get((entry.entity, entry.entity_id))
+                if result is None:
+                    entry.state = "rejected"
+                    entry.result = {
+                        "status": "rejected",
+                        "reason": {"code": "no_result", "message": "no answer"},
+                    }
+                    report.rejected += 1
+                elif result.status in (ChangeStatus.APPLIED, ChangeStatus.MERGED):
+                    accepted.append((entry, result))
+                    if result.status is ChangeStatus.MERGED:
+                        report.merged += 1
+                    else:
+                        report.applied += 1
+                elif result.status is ChangeStatus.CONFLICT:
+                    entry.state, entry.result = "conflict", result.model_dump(mode="json")
+                    report.conflicts += 1
+                else:
+                    entry.state, entry.result = "rejected", result.model_dump(mode="json")
+                    report.rejected += 1
+            if accepted:
+                self._store_revisions(session, accepted)
+                for entry, _ in accepted:
+                    session.expunge(entry)
+                session.execute(
+                    delete(OutboxEntry)
+                    .where(OutboxEntry.seq.in_([entry.seq for entry, _ in accepted]))
+                    .execution_options(synchronize_session=False)
+                )
+
+    def _store_revisions(self, session: Session, accepted: list[tuple[OutboxEntry, ChangeResult]]) -> None:
+        """New server revisions onto the local rows (merged rows also take the others' fields),
+        and onto later local edits of the same rows, which were made on top of this version."""
+        by_entity: dict[str, dict[str, tuple[OutboxEntry, ChangeResult]]] = {}
+        for entry, result in accepted:
+            by_entity.setdefault(entry.entity, {})[entry.entity_id] = (entry, result)
+        with applying_remote(session):
+            for entity, items in by_entity.items():
+                model = SYNCED_MODELS[entity]
+                ids = list(items)
+                for chunk in range(0, len(ids), 500):
+                    for row in session.scalars(select(model).where(model.id.in_(ids[chunk : chunk + 500]))):
+                        entry, result = items[row.id]
+                        if result.rev is not None:
+                            row.rev = result.rev
+                        if result.status is ChangeStatus.MERGED and result.row:
+                            self._take_server_fields(session, entry, row, result.row)
+        first_seq = min(entry.seq for entry, _ in accepted)
+        ids = sorted({entry.entity_id for entry, _ in accepted})
+        for chunk in range(0, len(ids), 500):
+            later = session.scalars(
+                select(OutboxEntry).where(
+                    OutboxEntry.seq > first_seq,
+                    OutboxEntry.state == "pending",
+                    OutboxEntry.entity_id.in_(ids[chunk : chunk + 500]),
+                )
+            ).all()
+            for pending in later:
+                settled = by_entity.get(pending.entity, {}).get(pending.entity_id)
+                if settled and pending.seq > settled[0].seq and settled[1].rev is not None:
+                    pending.base_rev = settled[1].rev
+
+    @staticmethod
+    def _take_server_fields(session: Session, entry: OutboxEntry, row: object, server_row: dict) -> None:
+        """After a merge, take the fields others changed, but not ones edited here since."""
+        model = SYNCED_MODELS[entry.entity]
+        later = {
+            key
+            for payload in session.scalars(
+                select(OutboxEntry.payload).where(
+                    OutboxEntry.entity == entry.entity,
+                    OutboxEntry.entity_id == entry.entity_id,
+                    OutboxEntry.seq > entry.seq,
+                )
+            )
+            for key in payload
+        }
+        known = {key: value for key, value in server_row.items() if hasattr(row, key) and key not in later}
+        for key, value in fields_from_wire(model, known).items():
+            if key != "id" and value_to_wire(getattr(row, key)) != value_to_wire(value):
+                setattr(row, key, value)
+
+    # --- pull ---------------------------------------------------------------------------------
+
+    def pull(self, report: SyncReport) -> None:
+        with self.store.sessions() as session:
+            cursor = read_cursor(session)
+        while True:
+            self._check_stop()
+            page = self._call(lambda cursor=cursor: self.client.pull(cursor, self.page_size), report)
+            counts = apply_page(self.store, page.changes, page.next_cursor, self.user_id)
+            cursor = page.next_cursor
+            report.pages += 1
+            report.pulled += len(page.changes)
+            report.created += counts.get("created", 0)
+            report.archived += counts.get("archived", 0)
+            self._progress(SyncProgress("pull", report.pulled, None))
+            if not page.has_more:
+                return
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    def _call(self, operation: Callable[[], object], report: SyncReport):  # type: ignore[no-untyped-def]
+        def retried(error: TransientError, pause: float) -> None:
+            report.retries += 1
+            log.info("sync call failed (%s); retrying in %.1fs", error, pause)
+            self._check_stop()
+
+        return self.retry.call(operation, on_retry=retried)
+
+    def _check_stop(self) -> None:
+        if self._stop_requested():
+            raise SyncStopped("stopped on request")

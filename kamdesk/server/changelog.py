@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from kamdesk import models
 from kamdesk.models import SyncColumns, utcnow
 from kamdesk.server.db import bulk_insert
-from kamdesk.server.tables import CHANGE_SEQ, ChangeLogEntry, Counter
+from kamdesk.server.tables import CHANGE_SEQ, AccountHandover, ChangeLogEntry, Counter
 
 ACCOUNT_CHILDREN: tuple[type[Any], ...] = (
     models.Contact,
@@ -104,6 +104,7 @@ class ChangeRecorder:
         current = {account.primary_manager_id, account.secondary_manager_id}
         for user_id in previous_managers - current - {None}:
             self._entry(account, [], Audience(user_id=user_id))
+            self.session.add(AccountHandover(account_id=account.id, user_id=user_id, handed_over_at=utcnow()))
         self.session.flush()
         for model in ACCOUNT_CHILDREN:
             for child in self.session.scalars(select(model).where(model.account_id == account.id)):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from kamdesk import models
-from kamdesk.models import SYNCED_MODELS, Base, SyncColumns
+from kamdesk.models import SYNCED_MODELS, Base, SyncColumns, utcnow
 from kamdesk.models.enums import ReportStatus, VisitStatus
 from kamdesk.models.wire import row_to_wire
 from kamdesk.server.auth import Caller
@@ -29,12 +30,16 @@ from kamdesk.server.db import Database, bulk_insert
 from kamdesk.server.errors import ApiError
 from kamdesk.server.rows import Draft, FieldError, columns_of, missing_required, parse_fields
 from kamdesk.server.scope import Scope
-from kamdesk.server.tables import ProcessedBatch
+from kamdesk.server.tables import AccountHandover, ProcessedBatch
 from kamdesk.server.validation import TemplateCache, validate_visit
 from kamdesk.sync.protocol import Change, ChangeResult, ChangeStatus, PushRequest, PushResponse, Rejection
 
 log = logging.getLogger("kamdesk.server.push")
 
+HANDOVER_ENTITIES = frozenset({"visits", "complaints", "opportunities", "competitor_notes"})
+"""What a manager may still send for an account taken from them, within ``HANDOVER_GRACE``:
+work recorded offline before they learnt of the reassignment is not lost."""
+HANDOVER_GRACE = timedelta(days=30)
 FIELD_MERGE = frozenset({"accounts", "contacts"})
 """Edited by several people: patches merge field by field against ``base_rev``."""
 SINGLE_AUTHOR = frozenset({"visits", "reports"})
@@ -63,6 +68,8 @@ class _Batch:
     existing: dict[tuple[str, str], SyncColumns] = field(default_factory=dict)
     known_ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     team_members: set[str] = field(default_factory=set)
+    handed_over: set[str] = field(default_factory=set)
+    """Accounts taken from the caller within ``HANDOVER_GRACE``."""
     pending: dict[str, list[Draft]] = field(default_factory=lambda: defaultdict(list))
     """New rows not yet written: inserted in bulk, bypassing the ORM unit of work."""
     pending_ids: set[tuple[str, str]] = field(default_factory=set)
@@ -77,6 +84,12 @@ class _Batch:
                 bulk_insert(self.session, table, [obj.values() for obj in objects])
         self.pending.clear()
         self.pending_ids.clear()
+
+    def may_record_on(self, entity: str, account_id: str | None) -> bool:
+        """Visible, or handed over lately and ``entity`` is a visit or something a visit found."""
+        return self.account_visible(account_id) or (
+            entity in HANDOVER_ENTITIES and account_id in self.handed_over
+        )
 
     def account_visible(self, account_id: str | None) -> bool:
         if account_id is None:
@@ -152,6 +165,14 @@ def _apply(
         visible_accounts=scope.visible_account_ids(session),
     )
     _preload(batch, request.changes)
+    batch.handed_over = set(
+        session.scalars(
+            select(AccountHandover.account_id).where(
+                AccountHandover.user_id == caller.user_id,
+                AccountHandover.handed_over_at >= utcnow() - HANDOVER_GRACE,
+            )
+        )
+    )
     batch.known_ids["users"].add(caller.user_id)
     if caller.is_supervisor:
         batch.team_members = set(session.scalars(scope.member_ids()))
@@ -270,7 +291,7 @@ def _may_write(batch: _Batch, obj: SyncColumns | Draft) -> bool:
     if entity in ("cadence_rules", "users", "teams", "form_templates"):
         return caller.is_supervisor and getattr(obj, "team_id", None) == caller.team_id is not None
     account_id = getattr(obj, "account_id", None)
-    return batch.account_visible(account_id)
+    return batch.may_record_on(entity, account_id)
 
 
 def _check_references(
@@ -283,7 +304,7 @@ def _check_references(
         if info.foreign_table is None or value is None:
             continue
         if info.foreign_table == "accounts":
-            if not batch.account_visible(value):
+            if not batch.may_record_on(model.__tablename__, value):  # type: ignore[attr-defined]
                 raise _Rejected("not_found", f"no account {value} you may use", key)
         elif value not in batch.known_ids[info.foreign_table]:
             raise _Rejected("not_found", f"{key} refers to a missing {info.foreign_table} row", key)

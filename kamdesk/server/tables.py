@@ -99,6 +99,18 @@ class ProcessedBatch(ServerBase):
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class AccountHandover(ServerBase):
+    """A manager lost an account: for a grace period they may still send the visits and what
+    the visits found (complaints, needs, competitor notes) that they recorded before they knew."""
+
+    __tablename__ = "server_account_handovers"
+
+    id: Mapped[int] = mapped_column(SEQ_TYPE, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(String(36), index=True)
+    user_id: Mapped[str] = mapped_column(String(36), index=True)
+    handed_over_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class LoginAttempt(ServerBase):
     """Failed sign-ins, counted per username and per address for the rate limit."""
 

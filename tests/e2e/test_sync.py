@@ -123,8 +123,24 @@ def test_an_account_reassigned_away_is_archived_and_its_work_is_not_lost(
     first, _ = devices
     first.sync()
     target = _first_account(first)
+    now = datetime.now(UTC)
     with first.store.sessions.begin() as session:
         outbox.update(session, session.get(Account, target.id), notes="交接前最后一次拜访记录")
+        visit = outbox.insert(
+            session,
+            Visit(
+                account_id=target.id,
+                kind=VisitKind.PHONE,
+                status=VisitStatus.SUBMITTED,
+                occurred_at=now,
+                entered_at=now,
+                submitted_at=now,
+                template_key="phone_return_visit",
+                template_version=1,
+                answers={"topic": "交接前回访", "satisfied": True},
+                summary="客户知悉更换客户经理",
+            ),
+        )
     server.admin(
         "create-user", "wangfang", "--display-name", "王芳", "--role", "manager", "--team", "长沙政企客户一部"
     )
@@ -132,17 +148,18 @@ def test_an_account_reassigned_away_is_archived_and_its_work_is_not_lost(
     server.admin("import-portfolio", str(path))
 
     report = first.sync()
+
+    assert report.archived == 1
+    assert server.count("visits", f"id = '{visit.id}'") == 1, (
+        "the visit recorded before the handover was lost"
+    )
     with first.store.sessions() as session:
         row = session.get(Account, target.id)
         assert row.status == AccountStatus.ARCHIVED
-        assert row.notes == "交接前最后一次拜访记录"
-        waiting = conflicts.unaccepted_changes(session)
-    accepted = server.count("accounts", f"id = '{target.id}' AND notes = '交接前最后一次拜访记录'") == 1
-    explained = [change for change in waiting if change.entity_id == target.id and change.state == "rejected"]
-    assert accepted or explained, "the change was neither accepted nor explained"
-    if explained:
-        assert "no longer assigned to you" in explained[0].explanation
-    assert report.archived == 1
+        assert row.notes == "交接前最后一次拜访记录"  # kept on screen, not silently overwritten
+        [refused] = conflicts.unaccepted_changes(session)
+    assert refused.entity_id == target.id and refused.state == "rejected"
+    assert "no longer assigned to you" in refused.explanation
 
 
 def test_a_revoked_token_sends_the_manager_back_to_sign_in_keeping_local_work(

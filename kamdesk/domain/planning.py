@@ -9,6 +9,7 @@ visits can be moved to another day or dropped (cancelled, since synced rows are 
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -166,7 +167,13 @@ def propose_week(
     capacity = capacity or Capacity()
     days = tuple(d for d in (start + timedelta(days=i) for i in range(capacity.workdays)) if d >= today)
     week_end = start + timedelta(days=6)
-    statuses = cadence.portfolio_cadence(session, today, policy=policy, due_by=week_end)
+    paused = gc.isenabled()
+    gc.disable()  # see alerts.engine.evaluate: many small acyclic objects
+    try:
+        statuses = cadence.portfolio_cadence(session, today, policy=policy, due_by=week_end)
+    finally:
+        if paused:
+            gc.enable()
     skip = _already_planned(session, today)
     load: dict[tuple[date, VisitKind], int] = Counter()
     cities: dict[date, Counter[tuple[str | None, str | None]]] = defaultdict(Counter)

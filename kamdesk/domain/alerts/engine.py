@@ -7,6 +7,7 @@ worker thread can evaluate while the GUI thread keeps showing the previous board
 
 from __future__ import annotations
 
+import gc
 import json
 from bisect import insort
 from collections import Counter
@@ -62,6 +63,24 @@ def evaluate(
     settings: AlertSettings | None = None,
     account_ids: Collection[str] | None = None,
     policy: Policy | None = None,
+) -> Evaluation:
+    # Building a few hundred thousand small objects triggers the cyclic collector again and
+    # again, each time walking everything alive; none of them form cycles, so pause it.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _evaluate(session, now, settings, account_ids, policy)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _evaluate(
+    session: Session,
+    now: datetime,
+    settings: AlertSettings | None,
+    account_ids: Collection[str] | None,
+    policy: Policy | None,
 ) -> Evaluation:
     settings = settings or load_settings(session)
     ids = None if account_ids is None else frozenset(account_ids)

@@ -12,7 +12,6 @@ from kamdesk.domain.alerts import AlertBoard, AlertKind, AlertSettings
 from kamdesk.errors import UserError
 from kamdesk.models import AlertState, OutboxEntry, Visit
 from kamdesk.models.enums import VisitKind, VisitStatus
-from kamdesk.store import outbox
 from kamdesk.store.database import Store
 from tests.unit.domain.alerting import NOW, Portfolio
 
@@ -75,14 +74,24 @@ def test_alert_closed_by_a_phone_visit_stays_closed_for_the_same_cause(store: St
         assert (entry.entity, entry.op) == ("visits", "insert")
     assert revenue_alerts(store) == []
 
-    # Even if the visit is withdrawn, the same cause (October's drop) does not come back …
-    with store.sessions.begin() as session:
-        outbox.tombstone(session, session.get(Visit, info.closed_by_id))
-    assert revenue_alerts(store) == []
+    # The same cause (October's drop) does not come back on later days of the month …
+    assert revenue_alerts(store, NOW + timedelta(days=5)) == []
     # … but a new cause (November's bill falling too, seen in December) is a new alert.
     portfolio.revenue(account, {date(2026, 11, 1): 10_000})
     later = revenue_alerts(store, NOW + timedelta(days=10))
     assert [a.key for a in later] == [f"revenue_drop:{account}:2026-11"]
+
+
+def test_a_closed_alert_stays_closed_by_its_state_alone(store: Store) -> None:
+    """Closure is stored, not only derived: closed by a record the rules do not look at (a
+    complaint, a task), the alert stays closed for its cause."""
+    portfolio = Portfolio(store)
+    revenue_drop_account(portfolio)
+    (alert,) = revenue_alerts(store)
+    with store.sessions.begin() as session:
+        alerts.close(session, alert, "tasks", "t-1")
+    assert revenue_alerts(store) == []
+    assert revenue_alerts(store, NOW + timedelta(days=7)) == []
 
 
 def test_closed_alert_cannot_be_snoozed(store: Store) -> None:

@@ -57,12 +57,18 @@ def _report_bug(kind: type[BaseException], error: BaseException, trace: Tracebac
 
 
 def build_sections(store: Store, controller: SyncController | None = None) -> list[Section]:
+    from kamdesk.ui.alert_service import AlertService
+    from kamdesk.ui.plan_view import PlanView
     from kamdesk.ui.portfolio_view import PortfolioView
     from kamdesk.ui.reports_view import ReportsView
+    from kamdesk.ui.today_view import TodayView
     from kamdesk.ui.visits_view import build_visits_view
 
+    alert_service = AlertService(store.sessions)
     sections = [
+        Section("today", _("Today"), lambda: TodayView(alert_service, store.sessions, user_id=store.user_id)),
         Section("portfolio", _("Portfolio"), lambda: PortfolioView(store.sessions)),
+        Section("plan", _("Plan"), lambda: PlanView(alert_service, store.sessions)),
         Section("visits", _("Visits"), lambda: build_visits_view(store)),
         Section("reports", _("Reports"), lambda: ReportsView(store)),
     ]

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from kamdesk.domain.cadence import DEFAULT_CADENCE
 from kamdesk.domain.clock import add_months, business_datetime, business_today
 from kamdesk.models import (
     Account,
@@ -34,7 +35,6 @@ from kamdesk.models import (
 )
 from kamdesk.models.enums import (
     AccountStatus,
-    CadencePeriod,
     ComplaintStatus,
     DecisionRole,
     Industry,
@@ -241,19 +241,6 @@ INDUSTRY_WEIGHTS = [
     (Industry.EDUCATION_HEALTH, 15),
     (Industry.PUBLIC_UTILITY, 10),
 ]
-# DOMAIN.md: crystal grade 2 on-site per quarter + 1 phone per month; high grade 1 on-site per quarter.
-DEFAULT_CADENCE = [
-    (Tier.A1, VisitKind.ONSITE, 2, CadencePeriod.QUARTER),
-    (Tier.A1, VisitKind.PHONE, 1, CadencePeriod.MONTH),
-    (Tier.A2, VisitKind.ONSITE, 2, CadencePeriod.QUARTER),
-    (Tier.A2, VisitKind.PHONE, 1, CadencePeriod.MONTH),
-    (Tier.B1, VisitKind.ONSITE, 1, CadencePeriod.QUARTER),
-    (Tier.B1, VisitKind.PHONE, 1, CadencePeriod.MONTH),
-    (Tier.B2, VisitKind.ONSITE, 2, CadencePeriod.YEAR),
-    (Tier.B2, VisitKind.PHONE, 1, CadencePeriod.QUARTER),
-    (Tier.C, VisitKind.ONSITE, 1, CadencePeriod.YEAR),
-    (Tier.C, VisitKind.PHONE, 1, CadencePeriod.QUARTER),
-]
 VISIT_SUMMARIES = [
     "客户反映专线晚高峰偶有延迟，已提交网络部排查。",
     "与信息中心主任沟通明年云视讯扩容需求，约定下月上门演示。",
@@ -324,23 +311,30 @@ def _birthday(rng: random.Random) -> date:
     return date(rng.randrange(1962, 1998), 1, 1) + timedelta(days=rng.randrange(365))
 
 
-def _revenue_series(rng: random.Random, tier: Tier) -> list[int]:
-    """13 months of fen, oldest first: some accounts decline, some grow, most wobble."""
+def _revenue_series(rng: random.Random, tier: Tier, months: int = REVENUE_MONTHS) -> list[int]:
+    """``months`` months of fen, oldest first: some accounts decline, some grow, most wobble."""
     low, high = REVENUE_BAND[tier]
     level = rng.uniform(low, high)
     shape = rng.random()
     drift = -rng.uniform(0.03, 0.08) if shape < 0.12 else rng.uniform(0.01, 0.04) if shape < 0.3 else 0.0
     series = []
-    for _ in range(REVENUE_MONTHS):
+    for _ in range(months):
         series.append(max(0, round(level * rng.uniform(0.95, 1.05) * 100)))
         level *= 1 + drift
     return series
 
 
 def generate(
-    session: Session, size: int = 300, *, seed: int = 20261123, today: date | None = None
+    session: Session,
+    size: int = 300,
+    *,
+    seed: int = 20261123,
+    today: date | None = None,
+    revenue_months: int = REVENUE_MONTHS,
 ) -> DemoSummary:
-    """Fill an empty store with ``size`` accounts and their history; the caller commits."""
+    """Fill an empty store with ``size`` accounts and their history; the caller commits.
+
+    ``revenue_months`` of billing end with last month (benchmarks ask for two years)."""
     rng = random.Random(seed)
     new_id = _Ids(rng)
     today = today or business_today()
@@ -401,7 +395,15 @@ def generate(
         counts = {"accounts": 0, "contacts": 0, "products": 0, "revenue": 0, "visits": 0}
         for start in range(0, size, CHUNK):
             batch = _account_batch(
-                rng, new_id, range(start, min(size, start + CHUNK)), today, me, colleagues, supervisor, synced
+                rng,
+                new_id,
+                range(start, min(size, start + CHUNK)),
+                today,
+                me,
+                colleagues,
+                supervisor,
+                synced,
+                revenue_months,
             )
             for model, rows in batch.items():
                 if rows:
@@ -427,6 +429,7 @@ def _account_batch(
     colleagues: list[str],
     supervisor: str,
     synced: dict[str, Any],
+    revenue_months: int = REVENUE_MONTHS,
 ) -> dict[type, list[dict[str, Any]]]:
     rows: dict[type, list[dict[str, Any]]] = {
         model: []
@@ -442,7 +445,7 @@ def _account_batch(
             Task,
         )
     }
-    first_month = add_months(today, -REVENUE_MONTHS)
+    first_month = add_months(today, -revenue_months)
     for index in indexes:
         account_id = new_id()
         tier = _weighted(rng, TIER_WEIGHTS)
@@ -524,7 +527,7 @@ def _account_batch(
                     **owner,
                 }
             )
-        for offset, amount in enumerate(_revenue_series(rng, tier)):
+        for offset, amount in enumerate(_revenue_series(rng, tier, revenue_months)):
             rows[RevenueMonth].append(
                 {
                     "id": new_id(),

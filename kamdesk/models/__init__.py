@@ -1,6 +1,7 @@
 """SQLAlchemy 2.x models shared by the client and the server (``Base``) and client-only (``LocalBase``)."""
 
 from kamdesk.models.accounts import Account, Contact, ProductHolding, RevenueMonth
+from kamdesk.models.alerts import AlertState
 from kamdesk.models.base import Base, LocalBase, SyncColumns, new_id, utcnow
 from kamdesk.models.local import OutboxEntry, SyncState
 from kamdesk.models.people import Team, User
@@ -32,6 +33,7 @@ SYNCED_MODELS: dict[str, type[SyncColumns]] = {
 __all__ = [
     "SYNCED_MODELS",
     "Account",
+    "AlertState",
     "Base",
     "CadenceRule",
     "CompetitorNote",

@@ -86,7 +86,13 @@ class MainWindow(QMainWindow):
             widget = section.build()
             self.sections[section.key] = widget
             self.stack.addWidget(widget)
-            QListWidgetItem(section.title, self.navigation)
+            item = QListWidgetItem(section.title, self.navigation)
+            # A section may show a count in the navigation: a ``badge_changed(str)`` signal
+            # carrying its full entry text, and ``badge_text()`` for the text right now.
+            badge = getattr(widget, "badge_changed", None)
+            if badge is not None:
+                badge.connect(item.setText)
+                item.setText(widget.badge_text())  # type: ignore[attr-defined]
         self.stack.removeWidget(self.opening_label)
         self.opening_label.deleteLater()
         self.navigation.setCurrentRow(0)

@@ -66,9 +66,13 @@ def build_sections(store: Store, controller: SyncController | None = None) -> li
 
     alert_service = AlertService(store.sessions)
     sections = [
-        Section("today", _("Today"), lambda: TodayView(alert_service, store.sessions, user_id=store.user_id)),
+        Section(
+            "today",
+            _("Today"),
+            lambda: TodayView(alert_service, store.sessions, user_id=store.user_id, built_in_actions=False),
+        ),
         Section("portfolio", _("Portfolio"), lambda: PortfolioView(store.sessions)),
-        Section("plan", _("Plan"), lambda: PlanView(alert_service, store.sessions)),
+        Section("plan", _("Plan"), lambda: PlanView(alert_service, store.sessions, built_in_actions=False)),
         Section("visits", _("Visits"), lambda: build_visits_view(store)),
         Section("reports", _("Reports"), lambda: ReportsView(store)),
     ]
@@ -77,6 +81,41 @@ def build_sections(store: Store, controller: SyncController | None = None) -> li
 
         sections.append(Section("sync", _("Sync"), lambda: SyncView(controller)))
     return sections
+
+
+def connect_sections(window: MainWindow, controller: SyncController | None = None) -> None:
+    """The sections' requests to each other: an alert or a planned visit opens the visit form,
+    a submitted visit makes the alerts re-check its account and starts a sync."""
+    from kamdesk.models.enums import VisitKind
+    from kamdesk.ui.plan_view import PlanView
+    from kamdesk.ui.today_view import TodayView
+    from kamdesk.ui.visits_view import VisitsView
+
+    today, plan, visits_view = (window.sections.get(key) for key in ("today", "plan", "visits"))
+    if not (
+        isinstance(today, TodayView) and isinstance(plan, PlanView) and isinstance(visits_view, VisitsView)
+    ):
+        return
+
+    def log_visit(account_id: str, kind: str, _alert_key: str) -> None:
+        window.show_section("visits")
+        if kind == VisitKind.PHONE:
+            visits_view.quick_phone_log(account_id)
+        else:
+            visits_view.start_visit(account_id, VisitKind(kind))
+
+    def open_visit(visit_id: str) -> None:
+        window.show_section("visits")
+        visits_view.open_visit(visit_id)
+
+    today.log_visit_requested.connect(log_visit)
+    today.plan_visit_requested.connect(today.open_plan_dialog)
+    today.open_complaint_requested.connect(today.open_complaint)
+    today.open_visit_requested.connect(open_visit)
+    plan.open_visit_requested.connect(open_visit)
+    visits_view.visit_submitted.connect(lambda _visit, account: today.service.refresh_accounts([account]))
+    if controller is not None:
+        visits_view.visit_submitted.connect(lambda *_ids: controller.sync_now())
 
 
 def reopen_visits(window: MainWindow, settings: Settings) -> None:
@@ -120,6 +159,7 @@ class Shell:
             workspace.store, build_sections(workspace.store, self.controller), demo=workspace.demo
         )
         self.window.set_sync_controller(self.controller)
+        connect_sections(self.window, self.controller)
         reopen_visits(self.window, self.settings)
         sync_view = self.window.sections["sync"]
         sync_view.sign_in_requested.connect(self.ask_sign_in)  # type: ignore[attr-defined]

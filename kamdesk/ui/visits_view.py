@@ -177,6 +177,7 @@ class VisitsView(QWidget):
 
     visit_opened = Signal(str)
     changed = Signal()  # visits were saved, submitted or started: pending-sync counts moved
+    visit_submitted = Signal(str, str)  # visit id, account id: alerts re-check it, sync runs
 
     def __init__(
         self,
@@ -271,7 +272,7 @@ class VisitsView(QWidget):
             )
             editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             editor.saved.connect(lambda _id: self.refresh())
-            editor.submitted.connect(lambda _id: self.refresh())
+            editor.submitted.connect(self._submitted)
             editor.amended.connect(self._amended)
             editor.destroyed.connect(lambda *_a, key=visit_id: self.editors.pop(key, None))
             self.editors[visit_id] = editor
@@ -281,6 +282,12 @@ class VisitsView(QWidget):
         editor.activateWindow()
         self.visit_opened.emit(visit_id)
         return editor
+
+    def _submitted(self, visit_id: str) -> None:
+        self.refresh()
+        with self.sessions() as session:
+            account_id = visits.get(session, visit_id).account_id
+        self.visit_submitted.emit(visit_id, account_id)
 
     def _amended(self, new_id: str) -> None:
         self.refresh()

@@ -65,6 +65,11 @@ def build_sections(store: Store, controller: SyncController | None = None) -> li
     from kamdesk.ui.visits_view import build_visits_view
 
     alert_service = AlertService(store.sessions)
+    team_source = None
+    if controller is not None:
+        from kamdesk.sync.team import ServerTeamAverages
+
+        team_source = ServerTeamAverages(store, controller.tokens)
     sections = [
         Section(
             "today",
@@ -74,7 +79,7 @@ def build_sections(store: Store, controller: SyncController | None = None) -> li
         Section("portfolio", _("Portfolio"), lambda: PortfolioView(store.sessions)),
         Section("plan", _("Plan"), lambda: PlanView(alert_service, store.sessions, built_in_actions=False)),
         Section("visits", _("Visits"), lambda: build_visits_view(store)),
-        Section("reports", _("Reports"), lambda: ReportsView(store)),
+        Section("reports", _("Reports"), lambda: ReportsView(store, team_source=team_source)),
     ]
     if controller is not None:
         from kamdesk.ui.sync_view import SyncView

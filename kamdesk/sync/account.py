@@ -87,7 +87,7 @@ def signed_in(store: Store) -> SignedIn | None:
     )
 
 
-def connect(store: Store, tokens: TokenStore) -> SyncClient:
+def connect(store: Store, tokens: TokenStore, *, timeout: float | None = None) -> SyncClient:
     """A client for the signed-in user; ``AuthenticationError`` when there is no usable token."""
     who = signed_in(store)
     if who is None:
@@ -95,7 +95,9 @@ def connect(store: Store, tokens: TokenStore) -> SyncClient:
     token = tokens.load(who.server_url, who.username)
     if not token:
         raise AuthenticationError("no token on this device")
-    return SyncClient(who.server_url, token)
+    if timeout is None:
+        return SyncClient(who.server_url, token)
+    return SyncClient(who.server_url, token, timeout=timeout)
 
 
 def sign_out(store: Store, tokens: TokenStore) -> None:

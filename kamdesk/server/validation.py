@@ -93,16 +93,37 @@ def validate_visit(
     return problems
 
 
+def _mentions_references(definition: dict[str, Any]) -> bool:
+    """Whether the form has contact or product fields (only then are the account's rows read)."""
+    return any(
+        isinstance(field, dict) and field.get("type") in ("contact", "product")
+        for section in definition.get("sections", [])
+        if isinstance(section, dict)
+        for field in section.get("fields", [])
+    )
+
+
+def _stored_references(session: Session, account_id: str) -> tuple[set[str], set[str]]:
+    """The account's contacts and products, read once per account and transaction."""
+    cache: dict[str, tuple[set[str], set[str]]] = session.info.setdefault("kamdesk_visit_references", {})
+    if account_id not in cache:
+        cache[account_id] = (
+            set(session.scalars(select(Contact.id).where(Contact.account_id == account_id))),
+            set(session.scalars(select(ProductHolding.id).where(ProductHolding.account_id == account_id))),
+        )
+    contacts, products = cache[account_id]
+    return set(contacts), set(products)
+
+
 def validate_answers(
     definition: dict[str, Any], visit: Visit, session: Session, batch_rows: Iterable[object] = ()
 ) -> list[Rejection]:
     """The answers of a submitted visit against its template definition, judged by the same
     form engine (``kamdesk.domain.forms``) the desktop client used to fill them. Contact and
     product answers must name the account's own rows, stored or arriving in the same batch."""
-    contact_ids = set(session.scalars(select(Contact.id).where(Contact.account_id == visit.account_id)))
-    product_ids = set(
-        session.scalars(select(ProductHolding.id).where(ProductHolding.account_id == visit.account_id))
-    )
+    contact_ids, product_ids = set(), set()
+    if _mentions_references(definition):
+        contact_ids, product_ids = _stored_references(session, visit.account_id)
     for row in batch_rows:
         if getattr(row, "account_id", None) != visit.account_id:
             continue

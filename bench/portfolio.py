@@ -41,6 +41,16 @@ def generate(db: Path, size: int) -> None:
     print(f"generated {size} demo accounts in {time.perf_counter() - started:.1f} s -> {db}", flush=True)
 
 
+def mark_index_stale(db: Path) -> None:
+    from kamdesk.domain import account_index
+    from kamdesk.store.database import open_store
+
+    store = open_store(db, db.parent / "backups")
+    with store.sessions.begin() as session:
+        account_index.mark_stale(session)
+    store.close()
+
+
 def measure(db: Path, queries: list[str]) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
@@ -154,6 +164,9 @@ def main() -> int:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--db", type=Path)
     parser.add_argument("--query", action="append")
+    parser.add_argument(
+        "--rebuild-index", action="store_true", help="time a full rebuild of the search index"
+    )
     parser.add_argument("--measure-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     db = args.db or Path("/tmp/kamdesk-bench") / f"portfolio-{args.size}.sqlite3"
@@ -163,6 +176,8 @@ def main() -> int:
         return 0
     if not db.exists():
         generate(db, args.size)
+    if args.rebuild_index:
+        mark_index_stale(db)
     command = [sys.executable, __file__, "--db", str(db), "--measure-only"]
     for query in queries:
         command += ["--query", query]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kamdesk.domain import account_index  # noqa: F401  (keeps the list's index in step)
 from kamdesk.domain.importing.validation import RowDraft
 from kamdesk.models import Account, Contact
 from kamdesk.models.enums import AccountStatus, DecisionRole, Industry

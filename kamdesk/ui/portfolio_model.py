@@ -145,8 +145,11 @@ class PortfolioTableModel(QAbstractTableModel):
         if generation != self._generation:
             return None  # typed over before the worker got here: skip the query altogether
         if not self._index_ready:
-            with self._sessions.begin() as session:
-                account_index.ensure(session)
+            with self._sessions() as session:
+                current = account_index.is_current(session)
+            if not current:  # only a store migrated with accounts in it: write once, in the background
+                with self._sessions.begin() as session:
+                    account_index.ensure(session)
             self._index_ready = True
         started = time.perf_counter()
         with self._sessions() as session:

@@ -315,7 +315,8 @@ def ensure(session: Session) -> bool:
     return True
 
 
-_ACCOUNT_CHILDREN = (Contact, RevenueMonth, Visit, Complaint)
+ACCOUNT_CHILDREN = (Contact, RevenueMonth, Visit, Complaint)
+_ACCOUNT_CHILDREN = ACCOUNT_CHILDREN
 
 
 def _after_flush(session: Session, _context: Any) -> None:

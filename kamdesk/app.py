@@ -76,7 +76,7 @@ def build_sections(store: Store, controller: SyncController | None = None) -> li
             _("Today"),
             lambda: TodayView(alert_service, store.sessions, user_id=store.user_id, built_in_actions=False),
         ),
-        Section("portfolio", _("Portfolio"), lambda: PortfolioView(store.sessions)),
+        Section("portfolio", _("Portfolio"), lambda: PortfolioView(store.sessions, user_id=store.user_id)),
         Section("plan", _("Plan"), lambda: PlanView(alert_service, store.sessions, built_in_actions=False)),
         Section("visits", _("Visits"), lambda: build_visits_view(store)),
         Section("reports", _("Reports"), lambda: ReportsView(store, team_source=team_source)),

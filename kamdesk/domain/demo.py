@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from kamdesk.domain import account_index
 from kamdesk.domain.cadence import DEFAULT_CADENCE
 from kamdesk.domain.clock import add_months, business_datetime, business_today
 from kamdesk.models import (
@@ -415,6 +416,9 @@ def generate(
             counts["visits"] += len(batch[Visit])
         state.put(session, state.CURRENT_USER, me)
         state.put(session, state.DEMO, "1")
+    # Bulk inserts bypass the index's flush hook: build it here, in the seeding transaction, so the
+    # app never has to write it in the background while the manager starts working.
+    account_index.rebuild(session)
     return DemoSummary(
         me, counts["accounts"], counts["contacts"], counts["products"], counts["revenue"], counts["visits"]
     )

@@ -3,6 +3,7 @@
 from kamdesk.models.accounts import Account, Contact, ProductHolding, RevenueMonth
 from kamdesk.models.alerts import AlertState
 from kamdesk.models.base import Base, LocalBase, SyncColumns, new_id, utcnow
+from kamdesk.models.index import AccountIndex
 from kamdesk.models.local import OutboxEntry, SyncState
 from kamdesk.models.people import Team, User
 from kamdesk.models.planning import CadenceRule, Report
@@ -33,6 +34,7 @@ SYNCED_MODELS: dict[str, type[SyncColumns]] = {
 __all__ = [
     "SYNCED_MODELS",
     "Account",
+    "AccountIndex",
     "AlertState",
     "Base",
     "CadenceRule",

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session
 
+from kamdesk.domain import account_index
 from kamdesk.models import SYNCED_MODELS, Account, OutboxEntry, SyncColumns
 from kamdesk.models.enums import AccountStatus
 from kamdesk.models.wire import fields_from_wire
@@ -100,6 +101,7 @@ def apply_rows(session: Session, rows: list[PulledRow], user_id: str | None) -> 
     for (entity, _), pulled in latest.items():
         by_entity.setdefault(entity, []).append(pulled)
     pending = _locally_pending(session, set(latest))
+    touched_accounts: set[str] = set()
     with session.no_autoflush:
         for entity, pulled_rows in by_entity.items():
             model = SYNCED_MODELS[entity]
@@ -129,7 +131,18 @@ def apply_rows(session: Session, rows: list[PulledRow], user_id: str | None) -> 
             if new_rows:
                 session.execute(insert(model), new_rows)
                 counts["created"] += len(new_rows)
+                touched_accounts.update(_account_ids(model, new_rows))
+    # Bulk inserts bypass the flush hook that keeps the portfolio's search index in step.
+    account_index.refresh(session, touched_accounts)
     return counts
+
+
+def _account_ids(model: type, rows: list[dict[str, Any]]) -> set[str]:
+    if model is Account:
+        return {row["id"] for row in rows}
+    if model in account_index.ACCOUNT_CHILDREN:
+        return {row["account_id"] for row in rows if row.get("account_id")}
+    return set()
 
 
 def apply_page(store: Store, rows: list[PulledRow], next_cursor: int, user_id: str | None) -> dict[str, int]:

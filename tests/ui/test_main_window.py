@@ -21,6 +21,8 @@ def window(qtbot, demo_store):
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
+    view = main.sections["portfolio"]
+    qtbot.waitUntil(lambda: not view.model.loading and not view.model.counting, timeout=20000)
     return main
 
 
@@ -49,14 +51,16 @@ def test_search_by_code(window, qtbot) -> None:
     view = window.sections["portfolio"]
     code = view.model.data(view.model.index(5, Column.CODE))
     view.search.setText(code)
-    view.apply_search()
+    with qtbot.waitSignal(view.model.loaded, timeout=20000):
+        view.apply_search()
     assert view.model.rowCount() == 1
     assert view.model.data(view.model.index(0, Column.CODE)) == code
 
 
-def test_clicking_a_header_sorts_in_sql(window) -> None:
+def test_clicking_a_header_sorts_in_sql(window, qtbot) -> None:
     view = window.sections["portfolio"]
-    view.table.sortByColumn(Column.CODE, Qt.SortOrder.DescendingOrder)
+    with qtbot.waitSignal(view.model.loaded, timeout=20000):
+        view.table.sortByColumn(Column.CODE, Qt.SortOrder.DescendingOrder)
     codes = [view.model.data(view.model.index(row, Column.CODE)) for row in range(view.model.rowCount())]
     assert codes == sorted(codes, reverse=True)
 
@@ -70,6 +74,8 @@ def test_window_renders_chinese_with_the_bundled_font(qtbot, demo_store, tmp_pat
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
+    view = main.sections["portfolio"]
+    qtbot.waitUntil(lambda: not view.model.loading and not view.model.counting, timeout=20000)
     assert "WenQuanYi Micro Hei" in QFontDatabase.families()
     assert app.font().family() == "WenQuanYi Micro Hei"
     assert main.sections["portfolio"].count_label.text() == "共 60 家客户"
@@ -77,9 +83,10 @@ def test_window_renders_chinese_with_the_bundled_font(qtbot, demo_store, tmp_pat
     assert main.grab().save(str(tmp_path / "main.png"))
 
 
-def test_table_model_contract(qtmodeltester, demo_store) -> None:
+def test_table_model_contract(qtbot, qtmodeltester, demo_store) -> None:
     model = PortfolioTableModel(demo_store.sessions)
-    model.refresh()
+    with qtbot.waitSignal(model.loaded, timeout=20000):
+        model.refresh()
     qtmodeltester.check(model)
     assert model.data(model.index(0, 0), ACCOUNT_ID_ROLE)
 
@@ -91,9 +98,11 @@ def test_model_fetches_pages_lazily(qtbot, store) -> None:
     with store.sessions.begin() as session:
         demo.generate(session, portfolio_model.PAGE_SIZE + 30)
     model = PortfolioTableModel(store.sessions)
-    model.refresh()
+    with qtbot.waitSignal(model.counted, timeout=30000):
+        model.refresh()  # the first page arrives first, the total right after it
     assert model.rowCount() == portfolio_model.PAGE_SIZE and model.total == portfolio_model.PAGE_SIZE + 30
     assert model.canFetchMore(model.index(-1, -1))
-    model.fetchMore(model.index(-1, -1))
+    with qtbot.waitSignal(model.rowsInserted, timeout=20000):
+        model.fetchMore(model.index(-1, -1))
     assert model.rowCount() == model.total
     assert not model.canFetchMore(model.index(-1, -1))

@@ -139,6 +139,7 @@ def test_pages_render_to_images(demo_store, chinese):
 def test_portfolio_rows_offer_the_pre_visit_sheet(qtbot, demo_store, chinese):
     view = PortfolioView(demo_store.sessions)
     qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=20000)  # the list loads off the GUI thread
     index = view.model.index(0, 0)
     menu = account_context_menu(view.table, demo_store.sessions, index)
     assert menu is not None

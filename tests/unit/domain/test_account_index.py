@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+
+from kamdesk.domain import account_index, portfolio, saved_filters
+from kamdesk.domain.account_index import pinyin_keys
+from kamdesk.domain.portfolio import MyRole, PortfolioQuery, SortKey
+from kamdesk.models import Account, AccountIndex, CadenceRule, Complaint, Contact, RevenueMonth, Visit
+from kamdesk.models.enums import CadencePeriod, ComplaintStatus, Tier, VisitKind, VisitStatus
+from kamdesk.store import outbox
+from tests import factories
+
+
+def test_pinyin_full_and_initials_including_place_names_and_banks() -> None:
+    assert pinyin_keys("中国移动") == ("zhongguoyidong", "zgyd")
+    keys = pinyin_keys("湖南省长沙市芙蓉区人民政府")
+    assert keys == ("hunanshengchangshashifurongqurenminzhengfu", "hnscssfrqrmzf")
+    assert pinyin_keys("长沙银行岳麓支行")[0] == "changshayinhangyueluzhihang"
+    assert pinyin_keys("张喆 ABC-12") == ("zhangzheabc-12", "zzabc-12")
+
+
+def index_row(session, account_id: str) -> AccountIndex | None:
+    return session.scalars(select(AccountIndex).where(AccountIndex.account_id == account_id)).first()
+
+
+def test_index_follows_contacts_revenue_visits_complaints_and_deletes(store) -> None:
+    with store.sessions.begin() as session:
+        account_index.ensure(session)
+        account = outbox.insert(session, factories.account(name="湖南华天物流有限公司", tier=Tier.B1))
+        outbox.insert(
+            session,
+            CadenceRule(tier=Tier.B1, visit_kind=VisitKind.PHONE, visits=1, period=CadencePeriod.MONTH),
+        )
+    with store.sessions.begin() as session:
+        account_index.ensure(session)  # the new cadence rule marked the index stale
+        outbox.insert(
+            session,
+            Contact(account_id=account.id, name="司马懿", mobile="13607310099", phone="0731-88776655"),
+        )
+        for offset, amount in enumerate([100, 100, 100, 110, 120, 130]):
+            outbox.insert(
+                session,
+                RevenueMonth(
+                    account_id=account.id, month=date(2026, 5 + offset, 1), amount_fen=amount * 100_00
+                ),
+            )
+        visited = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+        outbox.insert(
+            session,
+            Visit(
+                account_id=account.id,
+                kind=VisitKind.ONSITE,
+                status=VisitStatus.SUBMITTED,
+                occurred_at=visited,
+            ),
+        )
+        complaint = outbox.insert(
+            session,
+            Complaint(
+                account_id=account.id,
+                raised_at=visited,
+                summary="断网",
+                answer_due_at=visited + timedelta(hours=48),
+            ),
+        )
+    with store.sessions() as session:
+        row = index_row(session, account.id)
+        assert (row.revenue_fen, row.last3_fen, row.previous3_fen) == (13_000_00, 36_000_00, 30_000_00)
+        assert row.trend_permille == 200 and row.revenue_month == date(2026, 10, 1)
+        assert row.last_visit_at == visited and row.next_visit_due == date(
+            2026, 12, 1
+        )  # 1 phone call a month
+        assert row.open_complaints == 1
+        for text in ("smy", "simayi", "13607310099", "88776655", "0731-8877", "htwl"):
+            assert portfolio.search_matches(session, text) == [account.id], text
+    with store.sessions.begin() as session:
+        outbox.update(session, session.get(Complaint, complaint.id), status=ComplaintStatus.CLOSED)
+        contact = session.scalars(select(Contact).where(Contact.account_id == account.id)).one()
+        outbox.tombstone(session, contact)
+    with store.sessions() as session:
+        assert index_row(session, account.id).open_complaints == 0
+        assert portfolio.search_matches(session, "simayi") == []
+    with store.sessions.begin() as session:
+        outbox.tombstone(session, session.get(Account, account.id))
+    with store.sessions() as session:
+        assert index_row(session, account.id) is None
+
+
+def test_queries_filter_by_role_status_and_sort_with_stable_paging(demo_store) -> None:
+    me = demo_store.user_id
+    with demo_store.sessions.begin() as session:
+        account_index.ensure(session)
+        everything = portfolio.count(session, PortfolioQuery())
+        mine = portfolio.count(session, PortfolioQuery(my_role=MyRole.PRIMARY, user_id=me))
+        second = portfolio.count(session, PortfolioQuery(my_role=MyRole.SECONDARY, user_id=me))
+        assert everything == 60 and mine + second == 60 and mine > second > 0
+        query = PortfolioQuery(sort=SortKey.TIER)
+        paged = [r.id for offset in range(0, 60, 7) for r in portfolio.page(session, query, offset, 7)]
+        assert len(paged) == len(set(paged)) == 60  # ties broken by id: no row twice, none lost
+        saved_filters.save(session, "A类", PortfolioQuery(tiers=frozenset({Tier.A1, Tier.A2}), text="yh"))
+        assert saved_filters.names(session) == ["A类"]
+        loaded = saved_filters.load(session, "A类", user_id=me)
+        assert loaded.tiers == {Tier.A1, Tier.A2} and loaded.text == "yh" and loaded.user_id == me
+        saved_filters.remove(session, "A类")
+        assert saved_filters.names(session) == []
+
+
+def test_rebuild_matches_incremental_maintenance(demo_store) -> None:
+    with demo_store.sessions.begin() as session:
+        account_index.rebuild(session)
+        texts = select(AccountIndex.account_id, account_index.search_table.c.search_text).join(
+            account_index.search_table, account_index.search_table.c.rowid == AccountIndex.id
+        )
+        first = dict(session.execute(texts).all())
+        account_index.rebuild(session)
+        assert dict(session.execute(texts).all()) == first
+        assert len(first) == 60

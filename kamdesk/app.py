@@ -92,11 +92,15 @@ def connect_sections(window: MainWindow, controller: SyncController | None = Non
     """The sections' requests to each other: an alert or a planned visit opens the visit form,
     a submitted visit makes the alerts re-check its account and starts a sync."""
     from kamdesk.models.enums import VisitKind
+    from kamdesk.ui.account_detail import AccountDetailView
     from kamdesk.ui.plan_view import PlanView
+    from kamdesk.ui.portfolio_view import PortfolioView
     from kamdesk.ui.today_view import TodayView
     from kamdesk.ui.visits_view import VisitsView
 
-    today, plan, visits_view = (window.sections.get(key) for key in ("today", "plan", "visits"))
+    today, plan, visits_view, portfolio = (
+        window.sections.get(key) for key in ("today", "plan", "visits", "portfolio")
+    )
     if not (
         isinstance(today, TodayView) and isinstance(plan, PlanView) and isinstance(visits_view, VisitsView)
     ):
@@ -113,6 +117,17 @@ def connect_sections(window: MainWindow, controller: SyncController | None = Non
         window.show_section("visits")
         visits_view.open_visit(visit_id)
 
+    def detail_opened(detail: AccountDetailView) -> None:
+        from kamdesk.ui.print_actions import print_previsit_sheet
+
+        detail.show_actions()
+        detail.start_visit_requested.connect(lambda account_id: log_visit(account_id, VisitKind.ONSITE, ""))
+        detail.print_previsit_requested.connect(
+            lambda account_id: print_previsit_sheet(detail, window.store, account_id)
+        )
+
+    if isinstance(portfolio, PortfolioView):
+        portfolio.detail_opened.connect(detail_opened)
     today.log_visit_requested.connect(log_visit)
     today.plan_visit_requested.connect(today.open_plan_dialog)
     today.open_complaint_requested.connect(today.open_complaint)

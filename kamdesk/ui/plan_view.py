@@ -126,11 +126,14 @@ class PlanView(QWidget):
         self.move_day = QComboBox(self)
         self.move_button = QPushButton(_("Move to day"), self)
         self.drop_button = QPushButton(_("Drop visit"), self)
+        self.print_button = QPushButton(_("Print the day's pack…"), self)
+        self.print_button.clicked.connect(self.print_day)
         week_actions = QHBoxLayout()
         week_actions.addStretch(1)
         week_actions.addWidget(self.move_day)
         week_actions.addWidget(self.move_button)
         week_actions.addWidget(self.drop_button)
+        week_actions.addWidget(self.print_button)
 
         self.proposal_panel = QWidget(self)
         self.proposal_label = QLabel(self.proposal_panel)
@@ -227,6 +230,22 @@ class PlanView(QWidget):
             if item is not None and item.isSelected():
                 return str(item.data(VISIT_ID_ROLE))
         return None
+
+    def selected_day(self) -> date:
+        """The day whose visit is selected; else today when it is in the shown week; else Monday."""
+        for day, day_list in zip(self.days(), self.day_lists, strict=True):
+            item = day_list.currentItem()
+            if item is not None and item.isSelected():
+                return day
+        today = business_today(self.service.now())
+        return today if today in self.days() else self.week
+
+    def print_day(self) -> object:
+        """Preview the day pack (cover list and every planned visit's sheets) of the selected day."""
+        from kamdesk.ui.print_actions import print_day_pack
+
+        self.print_request = print_day_pack(self, self.sessions, self.selected_day())
+        return self.print_request
 
     def _on_select(self, *_args: object) -> None:
         chosen = self.selected_visit_id() is not None

@@ -176,6 +176,8 @@ class VisitEditor(QWidget):
         self.submit_button.clicked.connect(slot(self.request_submit))
         self.amend_button = QPushButton(_("Amend…"), self)
         self.amend_button.clicked.connect(slot(self.amend))
+        self.print_button = QPushButton(_("Print…"), self)
+        self.print_button.clicked.connect(self.print_record)
         self.close_button = QPushButton(_("Close"), self)
         self.close_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
@@ -183,6 +185,7 @@ class VisitEditor(QWidget):
         buttons.addWidget(self.changes_button)
         buttons.addWidget(self.amend_button)
         buttons.addWidget(self.submit_button)
+        buttons.addWidget(self.print_button)
         buttons.addWidget(self.close_button)
 
         layout = QVBoxLayout(self)
@@ -334,6 +337,14 @@ class VisitEditor(QWidget):
         self.save()
         with self.sessions() as session:
             return visits.changes_since_last(session, self.visit_id)
+
+    def print_record(self) -> object:
+        """Save what is typed, then preview the visit record (a draft prints marked as not filed)."""
+        from kamdesk.ui.print_actions import print_visit_record
+
+        self.save()
+        self.print_request = print_visit_record(self, self.sessions, self.visit_id)
+        return self.print_request
 
     def show_changes(self) -> None:
         previous, changes = self.changes_since_last()

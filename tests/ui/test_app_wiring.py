@@ -70,3 +70,39 @@ def test_a_submitted_visit_makes_the_alerts_recheck_its_account(window, demo_sto
     qtbot.addWidget(editor)
     editor.submitted.emit(visit_id)
     assert [account_id] in checked
+
+
+def test_the_visit_form_and_the_plan_print(window, demo_store, qtbot) -> None:
+    from kamdesk.domain import visits
+
+    connect_sections(window)
+    account_id = _first_account_id(demo_store)
+    with demo_store.sessions.begin() as session:
+        planned = visits.plan(session, account_id, VisitKind.ONSITE, visits.utcnow())
+    window.sections["plan"].open_visit_requested.emit(planned.id)
+    editor = window.sections["visits"].editors[planned.id]
+    qtbot.addWidget(editor)
+    record = editor.print_record()
+    with qtbot.waitSignal(record.ready, timeout=60_000) as done:
+        pass
+    qtbot.addWidget(done.args[0])
+    pack = window.sections["plan"].print_day()
+    with qtbot.waitSignal(pack.ready, timeout=60_000) as done:
+        pass
+    qtbot.addWidget(done.args[0])
+
+
+def test_account_detail_offers_start_visit_and_print(window, demo_store, qtbot) -> None:
+    from kamdesk.ui.account_detail import AccountDetailView
+
+    connect_sections(window)
+    account_id = _first_account_id(demo_store)
+    detail = AccountDetailView(demo_store.sessions, account_id)
+    qtbot.addWidget(detail)
+    window.sections["portfolio"].detail_opened.emit(detail)
+    assert detail.start_visit_action.isVisible() or not detail.actions_bar.isHidden()
+    detail.start_visit_requested.emit(account_id)
+    [(visit_id, editor)] = window.sections["visits"].editors.items()
+    qtbot.addWidget(editor)
+    with demo_store.sessions() as session:
+        assert session.get(Visit, visit_id).kind == VisitKind.ONSITE

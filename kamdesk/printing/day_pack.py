@@ -5,12 +5,20 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
+from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from kamdesk.i18n import N_, _, ngettext
 from kamdesk.printing.data import DayPackData
 from kamdesk.printing.form_sheet import p
-from kamdesk.printing.layout import CONTENT_WIDTH, PageHeader, SetHeader, build_pdf, data_table, sheet_styles
+from kamdesk.printing.layout import (
+    CONTENT_WIDTH,
+    PageHeader,
+    SetHeader,
+    SheetParagraph,
+    build_pdf,
+    data_table,
+    sheet_styles,
+)
 from kamdesk.printing.previsit import header_of, previsit_story
 
 WEEKDAYS = (
@@ -37,8 +45,8 @@ def cover_story(data: DayPackData) -> list[Flowable]:
     weekday = _(WEEKDAYS[data.day.weekday()])
     count = len(data.entries)
     story: list[Flowable] = [
-        Paragraph(escape(_("Day pack")), styles.muted),
-        Paragraph(escape(f"{data.day.strftime('%Y-%m-%d')} {weekday}"), styles.title),
+        SheetParagraph(escape(_("Day pack")), styles.muted),
+        SheetParagraph(escape(f"{data.day.strftime('%Y-%m-%d')} {weekday}"), styles.title),
         p(ngettext("{count} visit planned.", "{count} visits planned.", count).format(count=count)),
         Spacer(1, 3 * mm),
     ]
@@ -46,18 +54,18 @@ def cover_story(data: DayPackData) -> list[Flowable]:
         story.append(p(_("No visits are planned for this day."), "muted"))
         return story
     head = ["#", _("Time"), _("Account"), _("Address"), _("Contact"), _("Phone")]
-    rows: list[list[object]] = [[Paragraph(escape(h), styles.cell_head) for h in head]]
+    rows: list[list[object]] = [[SheetParagraph(escape(h), styles.cell_head) for h in head]]
     for number, entry in enumerate(data.entries, start=1):
         rows.append(
             [
-                Paragraph(str(number), styles.cell),
-                Paragraph(
+                SheetParagraph(str(number), styles.cell),
+                SheetParagraph(
                     f"{entry.planned_at.strftime('%H:%M')}<br/>{escape(entry.kind_label)}", styles.cell
                 ),
-                Paragraph(escape(entry.account_name), styles.cell),
-                Paragraph(escape(entry.address), styles.cell),
-                Paragraph(escape(entry.contact), styles.cell),
-                Paragraph(escape(entry.phone), styles.cell),
+                SheetParagraph(escape(entry.account_name), styles.cell),
+                SheetParagraph(escape(entry.address), styles.cell),
+                SheetParagraph(escape(entry.contact), styles.cell),
+                SheetParagraph(escape(entry.phone), styles.cell),
             ]
         )
     widths = [7 * mm, 17 * mm, 46 * mm, 0.0, 17 * mm, 25 * mm]

@@ -14,12 +14,21 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
 
 from kamdesk.i18n import _
 from kamdesk.printing.data import ContactInfo, ProductInfo
 from kamdesk.printing.fonts import FONT
-from kamdesk.printing.layout import ACCENT, CONTENT_WIDTH, RULE, SHADE, WARN, cell_style, sheet_styles
+from kamdesk.printing.layout import (
+    ACCENT,
+    CONTENT_WIDTH,
+    RULE,
+    SHADE,
+    WARN,
+    SheetParagraph,
+    cell_style,
+    sheet_styles,
+)
 from kamdesk.printing.template import (
     FormField,
     FormTemplateSpec,
@@ -36,9 +45,9 @@ MAX_CONTACT_BOXES = 60  # more would not fit one page; the form row cannot break
 AMENDED_BACKGROUND = colors.HexColor("#fff4e5")
 
 
-def p(text: str, style_name: str = "body") -> Paragraph:
+def p(text: str, style_name: str = "body") -> SheetParagraph:
     """A paragraph of plain text (escaped: customer data may hold "<" or "&")."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), getattr(sheet_styles(), style_name))
+    return SheetParagraph(escape(text).replace("\n", "<br/>"), getattr(sheet_styles(), style_name))
 
 
 def section_bar(title: str) -> Table:
@@ -61,10 +70,12 @@ def _label_cell(number: int, field: FormField, condition: str) -> list[Flowable]
     styles = sheet_styles()
     required = ' <font color="#b42318">*</font>' if field.required else ""
     cell: list[Flowable] = [
-        Paragraph(f'<font color="#616e7c">{number}.</font> {escape(field.label)}{required}', styles.label)
+        SheetParagraph(
+            f'<font color="#616e7c">{number}.</font> {escape(field.label)}{required}', styles.label
+        )
     ]
     if condition:
-        cell.append(Paragraph(f"↳ {escape(condition)}", styles.warning))
+        cell.append(SheetParagraph(f"↳ {escape(condition)}", styles.warning))
     if field.help:
         cell.append(p(field.help, "muted"))
     return cell
@@ -277,11 +288,13 @@ def answered_form(
                     corrected = True
                     was = before or _("(not answered)")
                     cells[-1].append(
-                        Paragraph(
+                        SheetParagraph(
                             escape(_("Corrected — previously: {answer}").format(answer=was)), styles.warning
                         )
                     )
-            label = Paragraph(f'<font color="#616e7c">{number}.</font> {escape(field.label)}', styles.label)
+            label = SheetParagraph(
+                f'<font color="#616e7c">{number}.</font> {escape(field.label)}', styles.label
+            )
             for index, cell in enumerate(cells):
                 if index:
                     joins.append(len(rows))

@@ -34,9 +34,12 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     PageTemplate,
+    Paragraph,
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
+from reportlab.platypus.paraparser import ParaParser
 
 from kamdesk.i18n import _
 from kamdesk.printing.fonts import FONT, register_fonts
@@ -117,6 +120,52 @@ def sheet_styles() -> Styles:
             centered=derive("centered", alignment=TA_CENTER),
         )
     return _styles
+
+
+_PARSED_LIMIT = 4096
+_parsed: dict[tuple[str, int], tuple[str, ParagraphStyle, list[Any], Any]] = {}
+
+
+class SheetParagraph(Paragraph):
+    """A Paragraph that parses its markup once per (text, style) and wraps once per width.
+
+    A day pack repeats the same headings, table heads and form labels for every visit, and a
+    table wraps each cell twice (to measure, then again to draw): both are pure functions of
+    the text, style and width, so the results are reused. Parsed fragments are shared, never
+    changed: line breaking copies them.
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        key = (text, id(style))
+        parsed = _parsed.get(key)
+        if parsed is None:
+            cleaned = cleanBlockQuotedText(text)
+            parser = ParaParser()
+            parser.caseSensitive = 1
+            used_style, frags, bullet_frags = parser.parse(cleaned, style)
+            if frags is None:
+                raise ValueError(f"paragraph markup error ({parser.errors[0]}) in {text[:30]!r}")
+            textTransformFrags(frags, used_style)
+            if len(_parsed) >= _PARSED_LIMIT:
+                _parsed.clear()
+            # ``style`` is kept in the entry so its id cannot be reused while the entry lives.
+            parsed = _parsed[key] = (cleaned, used_style, frags, (bullet_frags, style))
+        cleaned, used_style, frags, (bullet_frags, _style) = parsed
+        self.caseSensitive = 1
+        self.encoding = "utf8"
+        self.text = cleaned
+        self.frags = frags
+        self.style = used_style
+        self.bulletText = bullet_frags or getattr(used_style, "bulletText", None)
+        self.debug = 0
+        self._wrapped_for: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._wrapped_for == availWidth and getattr(self, "blPara", None) is not None:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_for = availWidth
+        return size
 
 
 def cell_style(commands: Sequence[tuple[Any, ...]] = ()) -> TableStyle:

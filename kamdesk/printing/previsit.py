@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table
 
 from kamdesk.domain.vocabulary import format_yuan
 from kamdesk.i18n import _
@@ -20,6 +20,7 @@ from kamdesk.printing.layout import (
     SHADE,
     WARN,
     PageHeader,
+    SheetParagraph,
     build_pdf,
     cell_style,
     data_table,
@@ -89,9 +90,11 @@ def _profile(data: PrevisitData) -> Table:
     def k(text: str) -> str:
         return text
 
-    def v(text: str | None) -> Paragraph | str:
+    def v(text: str | None) -> SheetParagraph | str:
         # Short values stay plain strings (no paragraph parse); long ones wrap.
-        return Paragraph(escape(text), styles.cell) if text and len(text) > SHORT_VALUE else (text or "—")
+        return (
+            SheetParagraph(escape(text), styles.cell) if text and len(text) > SHORT_VALUE else (text or "—")
+        )
 
     industry = a.industry_label + (f" · {a.sub_industry}" if a.sub_industry else "")
     rows = [
@@ -146,7 +149,7 @@ def _contacts(contacts: list[ContactInfo], today: date) -> Flowable:
         _("Birthday"),
         _("Notes"),
     ]
-    rows: list[list[object]] = [[Paragraph(escape(h), styles.cell_head) for h in head]]
+    rows: list[list[object]] = [[SheetParagraph(escape(h), styles.cell_head) for h in head]]
     soon_rows: list[int] = []
     for row, c in enumerate(contacts, start=1):
         birthday = birthday_text(c.birthday, today)
@@ -158,13 +161,13 @@ def _contacts(contacts: list[ContactInfo], today: date) -> Flowable:
         # Short bounded values (role, phone numbers, dates) are plain strings: no paragraph parse.
         rows.append(
             [
-                Paragraph(escape(c.name), styles.cell),
-                Paragraph(escape(" · ".join(x for x in (c.title, c.department) if x)), styles.cell),
+                SheetParagraph(escape(c.name), styles.cell),
+                SheetParagraph(escape(" · ".join(x for x in (c.title, c.department) if x)), styles.cell),
                 c.role_label,
                 c.mobile or "",
                 c.phone or "",
                 birthday,
-                Paragraph(escape(c.notes or ""), styles.cell) if c.notes else "",
+                SheetParagraph(escape(c.notes or ""), styles.cell) if c.notes else "",
             ]
         )
     widths = [17 * mm, 32 * mm, 17 * mm, 23 * mm, 24 * mm, 30 * mm]
@@ -179,7 +182,7 @@ def _products(products: list[ProductInfo], today: date) -> Flowable:
     head = [_("Product"), _("Category"), _("Qty"), _("Monthly fee"), _("Since"), _("Contract ends")]
     rows: list[list[object]] = [
         [
-            Paragraph(escape(h), styles.cell_head_right if i in (2, 3) else styles.cell_head)
+            SheetParagraph(escape(h), styles.cell_head_right if i in (2, 3) else styles.cell_head)
             for i, h in enumerate(head)
         ]
     ]
@@ -190,7 +193,7 @@ def _products(products: list[ProductInfo], today: date) -> Flowable:
             marks.append(("TEXTCOLOR", (5, row), (5, row), WARN))
         rows.append(
             [
-                Paragraph(escape(item.name), styles.cell),
+                SheetParagraph(escape(item.name), styles.cell),
                 item.category_label,
                 str(item.quantity),
                 format_yuan(item.monthly_fee_fen),
@@ -206,9 +209,9 @@ def _billing(billing: list[BillingMonth]) -> Flowable:
     styles = sheet_styles()
     rows: list[list[object]] = [
         [
-            Paragraph(escape(_("Month")), styles.cell_head),
-            Paragraph(escape(_("Billed")), styles.cell_head_right),
-            Paragraph(escape(_("Arrears")), styles.cell_head_right),
+            SheetParagraph(escape(_("Month")), styles.cell_head),
+            SheetParagraph(escape(_("Billed")), styles.cell_head_right),
+            SheetParagraph(escape(_("Arrears")), styles.cell_head_right),
         ]
     ]
     for month in billing:
@@ -256,16 +259,16 @@ def _visits(data: PrevisitData) -> Flowable:
     if not data.recent_visits:
         return p(_("No visits recorded yet."), "muted")
     head = [_("Date"), _("Kind"), _("Manager"), _("Met"), _("Satisfaction"), _("Summary")]
-    rows: list[list[object]] = [[Paragraph(escape(h), styles.cell_head) for h in head]]
+    rows: list[list[object]] = [[SheetParagraph(escape(h), styles.cell_head) for h in head]]
     for visit in data.recent_visits:
         rows.append(
             [
                 visit.occurred_at.strftime(DATE) if visit.occurred_at else "",
                 visit.kind_label,
-                Paragraph(escape(visit.manager or ""), styles.cell),
-                Paragraph(escape(_(", ").join(visit.contacts)), styles.cell),
+                SheetParagraph(escape(visit.manager or ""), styles.cell),
+                SheetParagraph(escape(_(", ").join(visit.contacts)), styles.cell),
                 f"{visit.satisfaction}/5" if visit.satisfaction else "",
-                Paragraph(escape(visit.summary or ""), styles.cell),
+                SheetParagraph(escape(visit.summary or ""), styles.cell),
             ]
         )
     widths = [20 * mm, 20 * mm, 17 * mm, 22 * mm, 16 * mm]
@@ -277,7 +280,7 @@ def _open_items(data: PrevisitData) -> list[Flowable]:
     story: list[Flowable] = []
     if data.complaints:
         head = [_("Raised"), _("Complaint"), _("Status"), _("Answer due")]
-        rows: list[list[object]] = [[Paragraph(escape(h), styles.cell_head) for h in head]]
+        rows: list[list[object]] = [[SheetParagraph(escape(h), styles.cell_head) for h in head]]
         for c in data.complaints:
             summary = _("[Major] {summary}").format(summary=c.summary) if c.major else c.summary
             due = c.answer_due_at.strftime("%Y-%m-%d %H:%M")
@@ -285,10 +288,10 @@ def _open_items(data: PrevisitData) -> list[Flowable]:
                 due = _("{moment} (overdue)").format(moment=due)
             rows.append(
                 [
-                    Paragraph(c.raised_at.strftime(DATE), styles.cell),
-                    Paragraph(escape(summary), styles.cell),
-                    Paragraph(escape(c.status_label), styles.cell),
-                    Paragraph(escape(due), styles.warning if c.overdue else styles.cell),
+                    SheetParagraph(c.raised_at.strftime(DATE), styles.cell),
+                    SheetParagraph(escape(summary), styles.cell),
+                    SheetParagraph(escape(c.status_label), styles.cell),
+                    SheetParagraph(escape(due), styles.warning if c.overdue else styles.cell),
                 ]
             )
         widths = [20 * mm, 0.0, 18 * mm, 38 * mm]
@@ -301,7 +304,7 @@ def _open_items(data: PrevisitData) -> list[Flowable]:
         head = [_("Raised"), _("Need / opportunity"), _("Category"), _("Estimated value")]
         rows = [
             [
-                Paragraph(escape(h), styles.cell_head_right if i == 3 else styles.cell_head)
+                SheetParagraph(escape(h), styles.cell_head_right if i == 3 else styles.cell_head)
                 for i, h in enumerate(head)
             ]
         ]
@@ -309,10 +312,10 @@ def _open_items(data: PrevisitData) -> list[Flowable]:
             text = need.title + (f"：{need.description}" if need.description else "")
             rows.append(
                 [
-                    Paragraph(_d(need.raised_on), styles.cell),
-                    Paragraph(escape(text), styles.cell),
-                    Paragraph(escape(need.category or ""), styles.cell),
-                    Paragraph(format_yuan(need.estimated_value_fen), styles.cell_right),
+                    SheetParagraph(_d(need.raised_on), styles.cell),
+                    SheetParagraph(escape(text), styles.cell),
+                    SheetParagraph(escape(need.category or ""), styles.cell),
+                    SheetParagraph(format_yuan(need.estimated_value_fen), styles.cell_right),
                 ]
             )
         widths = [20 * mm, 0.0, 22 * mm, 30 * mm]
@@ -328,15 +331,15 @@ def _heading(text: str) -> list[Flowable]:
 
     (``keepWithNext`` would instead push a long table and its heading to a new page whole.)
     """
-    return [CondPageBreak(HEADING_ROOM), Paragraph(escape(text), sheet_styles().heading)]
+    return [CondPageBreak(HEADING_ROOM), SheetParagraph(escape(text), sheet_styles().heading)]
 
 
 def previsit_story(data: PrevisitData) -> list[Flowable]:
     """The flowables of one pre-visit sheet (the day pack puts several in one document)."""
     styles = sheet_styles()
     story: list[Flowable] = [
-        Paragraph(escape(_("Pre-visit sheet")), styles.muted),
-        Paragraph(escape(data.account.name), styles.title),
+        SheetParagraph(escape(_("Pre-visit sheet")), styles.muted),
+        SheetParagraph(escape(data.account.name), styles.title),
         _profile(data),
         *_heading(_("Contacts and decision roles")),
         _contacts(data.contacts, data.today),
@@ -361,7 +364,7 @@ def visit_form_story(data: PrevisitData) -> list[Flowable]:
     template = parse_template(data.template) if data.template else None
     name = template.name if template and template.name else _("Visit record form")
     story: list[Flowable] = [
-        Paragraph(escape(name), styles.title),
+        SheetParagraph(escape(name), styles.title),
         p(_("Account: {name} ({code})").format(name=data.account.name, code=data.account.code)),
         Spacer(1, 1 * mm),
     ]

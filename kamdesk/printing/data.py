@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kamdesk.domain.clock import BUSINESS_TZ, add_months, business_datetime, month_start
@@ -217,6 +217,11 @@ def _account(session: Session, account_id: str) -> Account:
 
 def account_profile(session: Session, account: Account) -> AccountProfile:
     names = _user_names(session, {account.primary_manager_id, account.secondary_manager_id})
+    return _profile_of(account, names)
+
+
+def _profile_of(account: Account, names: dict[str, str]) -> AccountProfile:
+    """``account`` as printed; ``names`` maps user ids to display names."""
     address = account.address or ""
     place = "".join(part for part in (account.city, account.district) if part and part not in address)
     return AccountProfile(
@@ -238,126 +243,186 @@ def account_profile(session: Session, account: Account) -> AccountProfile:
     )
 
 
-def _contacts(session: Session, account_id: str) -> list[ContactInfo]:
+def _grouped(ids: list[str], pairs: Any) -> dict[str, list[Any]]:
+    """``(account_id, item)`` pairs as a list per account, every id present, order kept."""
+    grouped: dict[str, list[Any]] = {account_id: [] for account_id in ids}
+    for account_id, item in pairs:
+        grouped[account_id].append(item)
+    return grouped
+
+
+def _contacts(session: Session, account_ids: list[str]) -> dict[str, list[ContactInfo]]:
     rows = session.scalars(
-        select(Contact).where(Contact.account_id == account_id, Contact.deleted.is_(False))
+        select(Contact).where(Contact.account_id.in_(account_ids), Contact.deleted.is_(False))
     ).all()
     rows = sorted(rows, key=lambda c: (ROLE_ORDER.get(c.decision_role, 9), c.name))
-    return [
-        ContactInfo(
-            id=c.id,
-            name=c.name,
-            title=c.title,
-            department=c.department,
-            role_label=label(c.decision_role),
-            mobile=c.mobile,
-            phone=c.phone,
-            birthday=c.birthday,
-            notes=c.notes,
-            role=c.decision_role.value,
-        )
-        for c in rows
-    ]
+    return _grouped(
+        account_ids,
+        (
+            (
+                c.account_id,
+                ContactInfo(
+                    id=c.id,
+                    name=c.name,
+                    title=c.title,
+                    department=c.department,
+                    role_label=label(c.decision_role),
+                    mobile=c.mobile,
+                    phone=c.phone,
+                    birthday=c.birthday,
+                    notes=c.notes,
+                    role=c.decision_role.value,
+                ),
+            )
+            for c in rows
+        ),
+    )
 
 
-def _products(session: Session, account_id: str) -> list[ProductInfo]:
+def _products(session: Session, account_ids: list[str]) -> dict[str, list[ProductInfo]]:
     rows = session.scalars(
         select(ProductHolding)
-        .where(ProductHolding.account_id == account_id, ProductHolding.deleted.is_(False))
+        .where(ProductHolding.account_id.in_(account_ids), ProductHolding.deleted.is_(False))
         .order_by(ProductHolding.end_date.is_(None), ProductHolding.end_date, ProductHolding.product_name)
     ).all()
-    return [
-        ProductInfo(
-            id=p.id,
-            name=p.product_name,
-            category_label=label(p.category),
-            quantity=p.quantity,
-            monthly_fee_fen=p.monthly_fee_fen,
-            start_date=p.start_date,
-            end_date=p.end_date,
-        )
-        for p in rows
-    ]
+    return _grouped(
+        account_ids,
+        (
+            (
+                p.account_id,
+                ProductInfo(
+                    id=p.id,
+                    name=p.product_name,
+                    category_label=label(p.category),
+                    quantity=p.quantity,
+                    monthly_fee_fen=p.monthly_fee_fen,
+                    start_date=p.start_date,
+                    end_date=p.end_date,
+                ),
+            )
+            for p in rows
+        ),
+    )
 
 
-def _billing(session: Session, account_id: str, today: date) -> list[BillingMonth]:
+def _billing(session: Session, account_ids: list[str], today: date) -> dict[str, list[BillingMonth]]:
     """The six calendar months before ``today``'s month (the current month is not billed yet)."""
     first = add_months(month_start(today), -BILLING_MONTHS)
     rows = session.execute(
-        select(RevenueMonth.month, RevenueMonth.amount_fen, RevenueMonth.arrears_fen).where(
-            RevenueMonth.account_id == account_id,
+        select(
+            RevenueMonth.account_id, RevenueMonth.month, RevenueMonth.amount_fen, RevenueMonth.arrears_fen
+        ).where(
+            RevenueMonth.account_id.in_(account_ids),
             RevenueMonth.deleted.is_(False),
             RevenueMonth.month >= first,
             RevenueMonth.month < month_start(today),
         )
     ).all()
-    by_month = {month: (amount, arrears or 0) for month, amount, arrears in rows}
+    by_month = {(account_id, month): (amount, arrears or 0) for account_id, month, amount, arrears in rows}
     months = [add_months(first, offset) for offset in range(BILLING_MONTHS)]
-    return [
-        BillingMonth(m, by_month[m][0], by_month[m][1]) if m in by_month else BillingMonth(m, None)
-        for m in months
-    ]
+    return {
+        account_id: [
+            BillingMonth(m, *by_month[(account_id, m)])
+            if (account_id, m) in by_month
+            else BillingMonth(m, None)
+            for m in months
+        ]
+        for account_id in account_ids
+    }
 
 
-def _recent_visits(session: Session, account_id: str, contact_names: dict[str, str]) -> list[VisitSummary]:
-    rows = session.scalars(
-        select(Visit)
+def _recent_visits(
+    session: Session, account_ids: list[str], contact_names: dict[str, dict[str, str]]
+) -> dict[str, list[VisitSummary]]:
+    """The last ``RECENT_VISITS`` submitted visits of each account, newest first."""
+    rank = (
+        func.row_number().over(partition_by=Visit.account_id, order_by=Visit.occurred_at.desc()).label("rank")
+    )
+    ranked = (
+        select(Visit.id, rank)
         .where(
-            Visit.account_id == account_id,
+            Visit.account_id.in_(account_ids),
             Visit.deleted.is_(False),
             Visit.status == VisitStatus.SUBMITTED,
         )
-        .order_by(Visit.occurred_at.desc())
-        .limit(RECENT_VISITS)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(Visit)
+        .join(ranked, ranked.c.id == Visit.id)
+        .where(ranked.c.rank <= RECENT_VISITS)
+        .order_by(Visit.account_id, ranked.c.rank)
     ).all()
     managers = _user_names(session, {v.owner_id for v in rows})
-    return [
-        VisitSummary(
-            occurred_at=_local(v.occurred_at),
-            kind_label=label(v.kind),
-            manager=managers.get(v.owner_id or ""),
-            contacts=[contact_names.get(cid, "") for cid in (v.contacts_met or []) if cid in contact_names],
-            satisfaction=v.satisfaction,
-            summary=v.summary,
-        )
-        for v in rows
-    ]
+    return _grouped(
+        account_ids,
+        (
+            (
+                v.account_id,
+                VisitSummary(
+                    occurred_at=_local(v.occurred_at),
+                    kind_label=label(v.kind),
+                    manager=managers.get(v.owner_id or ""),
+                    contacts=[
+                        contact_names[v.account_id][cid]
+                        for cid in (v.contacts_met or [])
+                        if cid in contact_names[v.account_id]
+                    ],
+                    satisfaction=v.satisfaction,
+                    summary=v.summary,
+                ),
+            )
+            for v in rows
+        ),
+    )
 
 
-def _complaints(session: Session, account_id: str, now: datetime) -> list[ComplaintInfo]:
+def _complaints(session: Session, account_ids: list[str], now: datetime) -> dict[str, list[ComplaintInfo]]:
     rows = session.scalars(
         select(Complaint)
         .where(
-            Complaint.account_id == account_id,
+            Complaint.account_id.in_(account_ids),
             Complaint.deleted.is_(False),
             Complaint.status != ComplaintStatus.CLOSED,
         )
         .order_by(Complaint.answer_due_at)
     ).all()
-    return [
-        ComplaintInfo(
-            raised_at=c.raised_at.astimezone(BUSINESS_TZ),
-            summary=c.summary,
-            major=c.severity == "major",
-            status_label=_("Answered") if c.status is ComplaintStatus.ANSWERED else _("Open"),
-            answer_due_at=c.answer_due_at.astimezone(BUSINESS_TZ),
-            overdue=c.status is ComplaintStatus.OPEN and c.answer_due_at < now,
-        )
-        for c in rows
-    ]
+    return _grouped(
+        account_ids,
+        (
+            (
+                c.account_id,
+                ComplaintInfo(
+                    raised_at=c.raised_at.astimezone(BUSINESS_TZ),
+                    summary=c.summary,
+                    major=c.severity == "major",
+                    status_label=_("Answered") if c.status is ComplaintStatus.ANSWERED else _("Open"),
+                    answer_due_at=c.answer_due_at.astimezone(BUSINESS_TZ),
+                    overdue=c.status is ComplaintStatus.OPEN and c.answer_due_at < now,
+                ),
+            )
+            for c in rows
+        ),
+    )
 
 
-def _needs(session: Session, account_id: str) -> list[NeedInfo]:
+def _needs(session: Session, account_ids: list[str]) -> dict[str, list[NeedInfo]]:
     rows = session.scalars(
         select(Opportunity)
         .where(
-            Opportunity.account_id == account_id,
+            Opportunity.account_id.in_(account_ids),
             Opportunity.deleted.is_(False),
             Opportunity.status == OpportunityStatus.OPEN,
         )
         .order_by(Opportunity.raised_on.desc())
     ).all()
-    return [NeedInfo(o.raised_on, o.title, o.category, o.description, o.estimated_value_fen) for o in rows]
+    return _grouped(
+        account_ids,
+        (
+            (o.account_id, NeedInfo(o.raised_on, o.title, o.category, o.description, o.estimated_value_fen))
+            for o in rows
+        ),
+    )
 
 
 def builtin_templates() -> list[dict[str, Any]]:
@@ -405,6 +470,49 @@ def find_template(
     return max(candidates, key=lambda t: int(t.get("version", 0)), default=None)
 
 
+@dataclass(frozen=True)
+class _AccountParts:
+    """One account's share of a set-based read: everything on its sheet but the template."""
+
+    account: AccountProfile
+    contacts: list[ContactInfo]
+    products: list[ProductInfo]
+    billing: list[BillingMonth]
+    recent_visits: list[VisitSummary]
+    complaints: list[ComplaintInfo]
+    needs: list[NeedInfo]
+
+
+def _account_parts(
+    session: Session, account_ids: list[str], *, today: date, now: datetime
+) -> dict[str, _AccountParts]:
+    """The sheets' data of many accounts in one query per kind of row (not one per account)."""
+    ids = list(dict.fromkeys(account_ids))
+    accounts = {a.id: a for a in session.scalars(select(Account).where(Account.id.in_(ids)))}
+    managers = _user_names(
+        session, {m for a in accounts.values() for m in (a.primary_manager_id, a.secondary_manager_id)}
+    )
+    contacts = _contacts(session, ids)
+    names = {account_id: {c.id: c.name for c in items} for account_id, items in contacts.items()}
+    products = _products(session, ids)
+    billing = _billing(session, ids, today)
+    visits = _recent_visits(session, ids, names)
+    complaints = _complaints(session, ids, now)
+    needs = _needs(session, ids)
+    return {
+        account_id: _AccountParts(
+            account=_profile_of(account, managers),
+            contacts=contacts[account_id],
+            products=products[account_id],
+            billing=billing[account_id],
+            recent_visits=visits[account_id],
+            complaints=complaints[account_id],
+            needs=needs[account_id],
+        )
+        for account_id, account in accounts.items()
+    }
+
+
 def previsit_data(
     session: Session,
     account_id: str,
@@ -417,20 +525,31 @@ def previsit_data(
     planned_at: datetime | None = None,
 ) -> PrevisitData:
     """What the pre-visit sheet of ``account_id`` prints, as of the business day ``today``."""
-    account = _account(session, account_id)
-    contacts = _contacts(session, account_id)
-    names = {c.id: c.name for c in contacts}
+    _account(session, account_id)
     moment = now or business_datetime(today, time(0, 0))
+    parts = _account_parts(session, [account_id], today=today, now=moment)[account_id]
+    template = find_template(session, key=template_key, version=template_version, kind=kind)
+    return _sheet(parts, today=today, template=template, kind=kind, planned_at=planned_at)
+
+
+def _sheet(
+    parts: _AccountParts,
+    *,
+    today: date,
+    template: dict[str, Any] | None,
+    kind: VisitKind,
+    planned_at: datetime | None,
+) -> PrevisitData:
     return PrevisitData(
         today=today,
-        account=account_profile(session, account),
-        contacts=contacts,
-        products=_products(session, account_id),
-        billing=_billing(session, account_id, today),
-        recent_visits=_recent_visits(session, account_id, names),
-        complaints=_complaints(session, account_id, moment),
-        needs=_needs(session, account_id),
-        template=find_template(session, key=template_key, version=template_version, kind=kind),
+        account=parts.account,
+        contacts=parts.contacts,
+        products=parts.products,
+        billing=parts.billing,
+        recent_visits=parts.recent_visits,
+        complaints=parts.complaints,
+        needs=parts.needs,
+        template=template,
         planned_at=_local(planned_at),
         visit_kind_label=label(kind),
     )
@@ -526,15 +645,22 @@ def day_pack_data(session: Session, day: date, *, user_id: str | None = None) ->
     )
     if user_id:
         statement = statement.where(Visit.owner_id == user_id)
+    visits = session.scalars(statement).all()
+    parts = _account_parts(
+        session, [v.account_id for v in visits], today=day, now=business_datetime(day, time(0, 0))
+    )
+    templates: dict[tuple[str | None, int | None, VisitKind], dict[str, Any] | None] = {}
     entries = []
-    for visit in session.scalars(statement).all():
+    for visit in visits:
         assert visit.planned_at is not None
-        sheet = previsit_data(
-            session,
-            visit.account_id,
+        key = (visit.template_key, visit.template_version, visit.kind)
+        if key not in templates:
+            templates[key] = find_template(session, key=key[0], version=key[1], kind=key[2])
+        template = templates[key]
+        sheet = _sheet(
+            parts[visit.account_id],
             today=day,
-            template_key=visit.template_key,
-            template_version=visit.template_version,
+            template=dict(template) if template is not None else None,
             kind=visit.kind,
             planned_at=visit.planned_at,
         )

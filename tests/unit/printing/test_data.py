@@ -103,3 +103,39 @@ def test_long_answers_are_cut_at_punctuation() -> None:
     assert "".join(chunks) == text
     assert all(len(chunk) <= 160 for chunk in chunks)
     assert all(chunk.endswith("，") for chunk in chunks)
+
+
+def test_a_day_pack_read_in_bulk_holds_each_accounts_own_sheet(demo_store) -> None:
+    """The pack reads all accounts' rows at once; each sheet must equal the one-account read."""
+    from sqlalchemy import select
+
+    from kamdesk.models import Account
+
+    with demo_store.sessions() as session:
+        account_ids = list(session.scalars(select(Account.id).order_by(Account.code).limit(8)))
+    with demo_store.sessions.begin() as session:
+        for index, account_id in enumerate(account_ids):
+            planned = business_datetime(seed.TODAY, time(8 + index, 0))
+            seed.add_visit(session, account_id, planned=planned, owner_id=demo_store.user_id)
+    with demo_store.sessions() as session:
+        pack = day_pack_data(session, seed.TODAY, user_id=demo_store.user_id)
+        assert [e.sheet.account.id for e in pack.entries] == account_ids
+        for entry in pack.entries:
+            alone = previsit_data(
+                session,
+                entry.sheet.account.id,
+                today=seed.TODAY,
+                template_key=entry.sheet.template.get("key") if entry.sheet.template else None,
+                planned_at=business_datetime(seed.TODAY, time(0, 0)),
+            )
+            assert entry.sheet.contacts and entry.sheet.recent_visits
+            for part in (
+                "account",
+                "contacts",
+                "products",
+                "billing",
+                "recent_visits",
+                "complaints",
+                "needs",
+            ):
+                assert getattr(entry.sheet, part) == getattr(alone, part), part

@@ -135,7 +135,18 @@ class SheetParagraph(Paragraph):
     changed: line breaking copies them.
     """
 
-    def __init__(self, text: str, style: ParagraphStyle) -> None:
+    def __init__(
+        self,
+        text: str | None,
+        style: ParagraphStyle,
+        bulletText: Any = None,
+        frags: Any = None,
+        **kwargs: Any,
+    ) -> None:  # ReportLab's names: ``split`` calls ``self.__class__`` with them
+        self._wrapped_for: float | None = None
+        if text is None or frags is not None or bulletText is not None or kwargs:
+            super().__init__(text, style, bulletText=bulletText, frags=frags, **kwargs)
+            return
         key = (text, id(style))
         parsed = _parsed.get(key)
         if parsed is None:
@@ -150,15 +161,14 @@ class SheetParagraph(Paragraph):
                 _parsed.clear()
             # ``style`` is kept in the entry so its id cannot be reused while the entry lives.
             parsed = _parsed[key] = (cleaned, used_style, frags, (bullet_frags, style))
-        cleaned, used_style, frags, (bullet_frags, _style) = parsed
+        cleaned, used_style, frags, (bullet_frags, asked_style) = parsed
         self.caseSensitive = 1
         self.encoding = "utf8"
         self.text = cleaned
         self.frags = frags
         self.style = used_style
-        self.bulletText = bullet_frags or getattr(used_style, "bulletText", None)
+        self.bulletText = bullet_frags or getattr(asked_style, "bulletText", None)
         self.debug = 0
-        self._wrapped_for: float | None = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._wrapped_for == availWidth and getattr(self, "blPara", None) is not None:

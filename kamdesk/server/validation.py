@@ -9,13 +9,14 @@ so the server judges answers with the same code the client used to fill them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kamdesk.domain.forms import TemplateError, validate_submission
+from kamdesk.domain.forms import Template, TemplateError, parse_template
+from kamdesk.domain.forms import validate_answers as check_answers
 from kamdesk.models import Contact, FormTemplate, ProductHolding, Visit
 from kamdesk.models.enums import VisitStatus
 from kamdesk.sync.protocol import Rejection
@@ -23,14 +24,31 @@ from kamdesk.sync.protocol import Rejection
 
 @dataclass
 class TemplateCache:
-    """Templates looked up during one push, by (key, version); None when it does not exist."""
+    """Templates looked up during one push, by (key, version); None when it does not exist.
+
+    Each definition is also parsed once per push (not once per visit): a batch of 500 visits
+    usually shares one or two templates."""
 
     session: Session
     _cache: dict[tuple[str, int], FormTemplate | None]
+    _parsed: dict[tuple[str, int], tuple[Template | TemplateError, bool]] = field(default_factory=dict)
 
     @classmethod
     def for_session(cls, session: Session) -> TemplateCache:
         return cls(session, {})
+
+    def parsed(self, template: FormTemplate) -> tuple[Template | TemplateError, bool]:
+        """The parsed definition (or why it does not parse) and whether it has contact or
+        product fields."""
+        key = (template.template_key, template.version)
+        if key not in self._parsed:
+            definition = template.definition
+            try:
+                parsed: Template | TemplateError = parse_template(definition)
+            except TemplateError as error:
+                parsed = error
+            self._parsed[key] = (parsed, _mentions_references(definition))
+        return self._parsed[key]
 
     def get(self, key: str, version: int) -> FormTemplate | None:
         if (key, version) not in self._cache:
@@ -89,7 +107,7 @@ def validate_visit(
             if getattr(visit, field) is None:
                 problems.append(_reject("required", f"a submitted visit needs {field}", field))
         if template is not None and not problems:
-            problems.extend(validate_answers(template.definition, visit, templates.session, batch_rows))
+            problems.extend(validate_answers(template, visit, templates, batch_rows))
     return problems
 
 
@@ -116,24 +134,25 @@ def _stored_references(session: Session, account_id: str) -> tuple[set[str], set
 
 
 def validate_answers(
-    definition: dict[str, Any], visit: Visit, session: Session, batch_rows: Iterable[object] = ()
+    template: FormTemplate, visit: Visit, templates: TemplateCache, batch_rows: Iterable[object] = ()
 ) -> list[Rejection]:
     """The answers of a submitted visit against its template definition, judged by the same
     form engine (``kamdesk.domain.forms``) the desktop client used to fill them. Contact and
     product answers must name the account's own rows, stored or arriving in the same batch."""
-    contact_ids, product_ids = set(), set()
-    if _mentions_references(definition):
-        contact_ids, product_ids = _stored_references(session, visit.account_id)
-    for row in batch_rows:
-        if getattr(row, "account_id", None) != visit.account_id:
-            continue
-        if isinstance(row, Contact):
-            contact_ids.add(row.id)
-        elif isinstance(row, ProductHolding):
-            product_ids.add(row.id)
+    parsed, mentions_references = templates.parsed(template)
+    if isinstance(parsed, TemplateError):
+        return [_reject("bad_template", f"the published template is not valid: {parsed}", "template_key")]
+    contact_ids: set[str] = set()
+    product_ids: set[str] = set()
+    if mentions_references:  # only then do the account's rows matter (and get read)
+        contact_ids, product_ids = _stored_references(templates.session, visit.account_id)
+        for row in batch_rows:
+            if getattr(row, "account_id", None) != visit.account_id:
+                continue
+            if isinstance(row, Contact):
+                contact_ids.add(row.id)
+            elif isinstance(row, ProductHolding):
+                product_ids.add(row.id)
     answers = visit.answers if isinstance(visit.answers, dict) else {}
-    try:
-        errors = validate_submission(definition, answers, contact_ids=contact_ids, product_ids=product_ids)
-    except TemplateError as error:
-        return [_reject("bad_template", f"the published template is not valid: {error}", "template_key")]
+    errors = check_answers(parsed, answers, contact_ids=contact_ids, product_ids=product_ids)
     return [_reject("invalid_answer", error.message, f"answers.{error.field}") for error in errors]

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from kamdesk.models import SYNCED_MODELS, OutboxEntry, utcnow
@@ -57,6 +57,22 @@ class SyncReport:
     batches: int = 0
     retries: int = 0
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """The columns of an outbox entry the acknowledgement needs."""
+
+    seq: int
+    entity: str
+    entity_id: str
+
+
+_NO_ANSWER = {"status": "rejected", "reason": {"code": "no_result", "message": "no answer"}}
+
+
+def _refusal(entry: _Entry, state_name: str, result: ChangeResult) -> dict[str, object]:
+    return {"b_seq": entry.seq, "state": state_name, "result": result.model_dump(mode="json")}
 
 
 @dataclass(frozen=True)
@@ -140,14 +156,24 @@ class SyncEngine:
                 session.execute(
                     update(OutboxEntry).where(OutboxEntry.seq.in_(seqs)).values(batch_id=batch_id)
                 )
-            entries = session.scalars(
-                select(OutboxEntry).where(OutboxEntry.batch_id == batch_id).order_by(OutboxEntry.seq)
+            table = OutboxEntry.__table__
+            entries = session.execute(
+                select(
+                    table.c.seq,
+                    table.c.entity,
+                    table.c.entity_id,
+                    table.c.op,
+                    table.c.base_rev,
+                    table.c.payload,
+                )
+                .where(table.c.batch_id == batch_id)
+                .order_by(table.c.seq)
             ).all()
             changes = [
-                Change(
+                Change.model_construct(
                     entity=entry.entity,
                     id=entry.entity_id,
-                    op=entry.op,  # type: ignore[arg-type]
+                    op=entry.op,
                     base_rev=entry.base_rev,
                     fields=entry.payload,
                 )
@@ -156,20 +182,23 @@ class SyncEngine:
             return _Batch(batch_id, [entry.seq for entry in entries], changes)
 
     def _acknowledge(self, batch: _Batch, response: PushResponse, report: SyncReport) -> None:
-        """Record the server's answer for a whole batch in one transaction, in a few statements
-        (one query per table, one delete), whatever the batch size."""
+        """Record the server's answer for a whole batch in one transaction, in a few Core
+        statements (no ORM objects for the outbox entries), whatever the batch size."""
         results = {(result.entity, result.id): result for result in response.results}
+        table = OutboxEntry.__table__
         with self.store.sessions.begin() as session:
-            entries = session.scalars(select(OutboxEntry).where(OutboxEntry.seq.in_(batch.seqs))).all()
-            accepted = []
+            entries = [
+                _Entry(seq, entity, entity_id)
+                for seq, entity, entity_id in session.execute(
+                    select(table.c.seq, table.c.entity, table.c.entity_id).where(table.c.seq.in_(batch.seqs))
+                )
+            ]
+            accepted: list[tuple[_Entry, ChangeResult]] = []
+            refused: list[dict[str, object]] = []
             for entry in entries:
                 result = results.get((entry.entity, entry.entity_id))
                 if result is None:
-                    entry.state = "rejected"
-                    entry.result = {
-                        "status": "rejected",
-                        "reason": {"code": "no_result", "message": "no answer"},
-                    }
+                    refused.append({"b_seq": entry.seq, "state": "rejected", "result": _NO_ANSWER})
                     report.rejected += 1
                 elif result.status in (ChangeStatus.APPLIED, ChangeStatus.MERGED):
                     accepted.append((entry, result))
@@ -178,55 +207,86 @@ class SyncEngine:
                     else:
                         report.applied += 1
                 elif result.status is ChangeStatus.CONFLICT:
-                    entry.state, entry.result = "conflict", result.model_dump(mode="json")
+                    refused.append(_refusal(entry, "conflict", result))
                     report.conflicts += 1
                 else:
-                    entry.state, entry.result = "rejected", result.model_dump(mode="json")
+                    refused.append(_refusal(entry, "rejected", result))
                     report.rejected += 1
+            if refused:
+                session.execute(
+                    update(table).where(table.c.seq == bindparam("b_seq")),
+                    refused,
+                    execution_options={"synchronize_session": False},
+                )
             if accepted:
                 self._store_revisions(session, accepted)
-                for entry, _ in accepted:
-                    session.expunge(entry)
-                session.execute(
-                    delete(OutboxEntry)
-                    .where(OutboxEntry.seq.in_([entry.seq for entry, _ in accepted]))
-                    .execution_options(synchronize_session=False)
-                )
+                seqs = [entry.seq for entry, _ in accepted]
+                for chunk in range(0, len(seqs), 500):
+                    session.execute(delete(table).where(table.c.seq.in_(seqs[chunk : chunk + 500])))
 
-    def _store_revisions(self, session: Session, accepted: list[tuple[OutboxEntry, ChangeResult]]) -> None:
+    def _store_revisions(self, session: Session, accepted: list[tuple[_Entry, ChangeResult]]) -> None:
         """New server revisions onto the local rows (merged rows also take the others' fields),
-        and onto later local edits of the same rows, which were made on top of this version."""
-        by_entity: dict[str, dict[str, tuple[OutboxEntry, ChangeResult]]] = {}
+        and onto later local edits of the same rows, which were made on top of this version.
+
+        Plain revision bumps are Core updates: a new ``rev`` changes nothing the portfolio index
+        or the outbox hooks look at, and loading hundreds of ORM rows per batch was the cost."""
+        by_entity: dict[str, dict[str, tuple[_Entry, ChangeResult]]] = {}
         for entry, result in accepted:
             by_entity.setdefault(entry.entity, {})[entry.entity_id] = (entry, result)
-        with applying_remote(session):
+        with applying_remote(session):  # server revisions: no outbox entries
             for entity, items in by_entity.items():
                 model = SYNCED_MODELS[entity]
-                ids = list(items)
-                for chunk in range(0, len(ids), 500):
-                    for row in session.scalars(select(model).where(model.id.in_(ids[chunk : chunk + 500]))):
-                        entry, result = items[row.id]
-                        if result.rev is not None:
-                            row.rev = result.rev
-                        if result.status is ChangeStatus.MERGED and result.row:
-                            self._take_server_fields(session, entry, row, result.row)
+                table = model.__table__
+                revs = [
+                    {"b_id": entity_id, "rev": result.rev}
+                    for entity_id, (_, result) in items.items()
+                    if result.rev is not None
+                ]
+                if revs:
+                    session.execute(
+                        update(table).where(table.c.id == bindparam("b_id")).values(rev=bindparam("rev")),
+                        revs,
+                    )
+                merged = [
+                    entity_id
+                    for entity_id, (_, result) in items.items()
+                    if result.status is ChangeStatus.MERGED and result.row
+                ]
+                if merged:
+                    for chunk in range(0, len(merged), 500):
+                        for row in session.scalars(
+                            select(model)
+                            .where(model.id.in_(merged[chunk : chunk + 500]))
+                            .execution_options(populate_existing=True)
+                        ):
+                            entry, result = items[row.id]
+                            self._take_server_fields(session, entry, row, result.row)  # type: ignore[arg-type]
         first_seq = min(entry.seq for entry, _ in accepted)
         ids = sorted({entry.entity_id for entry, _ in accepted})
+        outbox_table = OutboxEntry.__table__
+        rebased: list[dict[str, object]] = []
         for chunk in range(0, len(ids), 500):
-            later = session.scalars(
-                select(OutboxEntry).where(
-                    OutboxEntry.seq > first_seq,
-                    OutboxEntry.state == "pending",
-                    OutboxEntry.entity_id.in_(ids[chunk : chunk + 500]),
+            later = session.execute(
+                select(outbox_table.c.seq, outbox_table.c.entity, outbox_table.c.entity_id).where(
+                    outbox_table.c.seq > first_seq,
+                    outbox_table.c.state == "pending",
+                    outbox_table.c.entity_id.in_(ids[chunk : chunk + 500]),
                 )
-            ).all()
-            for pending in later:
-                settled = by_entity.get(pending.entity, {}).get(pending.entity_id)
-                if settled and pending.seq > settled[0].seq and settled[1].rev is not None:
-                    pending.base_rev = settled[1].rev
+            )
+            for seq, entity, entity_id in later:
+                settled = by_entity.get(entity, {}).get(entity_id)
+                if settled and seq > settled[0].seq and settled[1].rev is not None:
+                    rebased.append({"b_seq": seq, "base_rev": settled[1].rev})
+        if rebased:
+            session.execute(
+                update(outbox_table)
+                .where(outbox_table.c.seq == bindparam("b_seq"))
+                .values(base_rev=bindparam("base_rev")),
+                rebased,
+            )
 
     @staticmethod
-    def _take_server_fields(session: Session, entry: OutboxEntry, row: object, server_row: dict) -> None:
+    def _take_server_fields(session: Session, entry: _Entry, row: object, server_row: dict) -> None:
         """After a merge, take the fields others changed, but not ones edited here since."""
         model = SYNCED_MODELS[entry.entity]
         later = {

@@ -202,10 +202,10 @@ def revenue_drops(scope: Scope) -> Iterator[Alert]:
     keep_average = 100 - settings.revenue_drop_percent
     keep_year = 100 - settings.revenue_yoy_drop_percent
     since = add_months(month, 1)  # the bill is known from the next month on
+    first, second, third = (bills.get for bills in previous)
     for account_id, now_fen in current.items():
         total = count = 0
-        for bills in previous:
-            amount = bills.get(account_id)
+        for amount in (first(account_id), second(account_id), third(account_id)):
             if amount is not None:
                 total += amount
                 count += 1
@@ -313,14 +313,19 @@ def overdue_complaints(scope: Scope) -> Iterator[Alert]:
         )
 
 
+def _due(status: cadence.KindStatus) -> date:
+    return status.due
+
+
 def overdue_visits(scope: Scope) -> Iterator[Alert]:
     """One alert per account behind its cadence, named after its most overdue kind (the other
     overdue kinds are in the facts). Answering that kind moves the account to a new cause."""
     urgent_days = scope.settings.cadence_urgent_days
     for account in scope.cadence:
-        if not account.kinds:
+        kinds = account.kinds
+        if not kinds:
             continue
-        worst = min(account.kinds, key=lambda k: k.due)
+        worst = kinds[0] if len(kinds) == 1 else min(kinds, key=_due)
         kind = worst.kind
         yield Alert(
             key=f"{VISIT_OVERDUE}:{account.account_id}:{kind.value}:{worst.due.isoformat()}",

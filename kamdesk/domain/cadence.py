@@ -14,12 +14,13 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kamdesk.domain.clock import BUSINESS_TZ
 from kamdesk.models import CadenceRule, User
 from kamdesk.models.enums import AccountStatus, CadencePeriod, Tier, VisitKind
+from kamdesk.store import raw
 
 # DOMAIN.md: crystal grade 2 on-site per quarter + 1 phone per month; high grade 1 on-site per quarter.
 DEFAULT_CADENCE: list[tuple[Tier, VisitKind, int, CadencePeriod]] = [
@@ -158,22 +159,19 @@ def _offset_modifier() -> str:
 def last_visits(session: Session, account_ids: Collection[str] | None = None) -> dict[tuple[str, str], date]:
     """The business date of the latest submitted visit of each kind per account.
 
-    Plain SQL over a covering index: this runs over every visit of a 100,000-account store."""
+    Plain SQL over a covering index, read through the DB-API cursor (tuples, not ``Row``s): this
+    runs over every visit of a 100,000-account store."""
     sql = (
         "SELECT account_id, kind, date(max(occurred_at), :offset) FROM visits "
         "WHERE status = 'submitted' AND deleted = 0 AND occurred_at IS NOT NULL"
     )
     params: dict[str, object] = {"offset": _offset_modifier()}
-    statement = text(sql + " GROUP BY account_id, kind")
     if account_ids is not None:
-        statement = text(sql + " AND account_id IN :ids GROUP BY account_id, kind").bindparams(
-            bindparam("ids", expanding=True)
-        )
-        params["ids"] = list(account_ids)
+        sql += " AND account_id IN " + raw.in_list("id", account_ids, params)
     parse = date.fromisoformat
     return {
         (account_id, kind): parse(day)
-        for account_id, kind, day in session.execute(statement, params).all()
+        for account_id, kind, day in raw.rows(session, sql + " GROUP BY account_id, kind", params)
         if day is not None
     }
 
@@ -253,17 +251,104 @@ def account_rows(
     session: Session, account_ids: Collection[str] | None = None
 ) -> list[tuple[str, str, str, str | None, str | None, date | None]]:
     """(id, name, tier, city, district, customer_since) of every tracked account, in plain SQL."""
+    parse = date.fromisoformat
+    rows = account_rows_iso(session, account_ids)
+    return [(i, n, t, c, d, parse(s) if s else None) for i, n, t, c, d, s in rows]
+
+
+def account_rows_iso(
+    session: Session, account_ids: Collection[str] | None = None
+) -> list[tuple[str, str, str, str | None, str | None, str | None]]:
+    """``account_rows`` with customer_since left as the stored ISO text (``evaluate_iso``)."""
     sql = (
         "SELECT id, name, tier, city, district, customer_since FROM accounts "
         "WHERE deleted = 0 AND status IN ('active', 'prospect')"
     )
-    if account_ids is None:
-        rows = session.execute(text(sql)).all()
-    else:
-        statement = text(sql + " AND id IN :ids").bindparams(bindparam("ids", expanding=True))
-        rows = session.execute(statement, {"ids": list(account_ids)}).all()
-    parse = date.fromisoformat
-    return [(i, n, t, c, d, parse(s) if s else None) for i, n, t, c, d, s in rows]
+    params: dict[str, object] = {}
+    if account_ids is not None:
+        sql += " AND id IN " + raw.in_list("id", account_ids, params)
+    return raw.rows(session, sql, params)
+
+
+# A rule for the hot loop: rule, kind, counted columns, own column, first start not due, memo.
+_Plan = tuple[Rule, VisitKind, tuple[int, ...], int, str, dict[str, tuple[date, int]]]
+
+
+class Days(dict[str | None, date | None]):
+    """ISO text → ``date``, each distinct day parsed once (a portfolio has a few hundred)."""
+
+    def __missing__(self, key: str | None) -> date | None:
+        value = self[key] = date.fromisoformat(key) if key else None
+        return value
+
+
+WIDE_KINDS = (VisitKind.ONSITE.value, VisitKind.PHONE.value, VisitKind.SMS.value)
+
+
+def last_visits_wide(
+    session: Session, account_ids: Collection[str] | None = None
+) -> dict[str, tuple[str | None, ...]]:
+    """Per account with a submitted visit: the business date (ISO text) of the latest visit of
+    each kind in ``WIDE_KINDS`` order, then of any kind. One grouped pass over the covering
+    (status, account, kind, occurred) index gives one row per account, not per account and kind."""
+    columns = ", ".join(
+        f"date(max(CASE WHEN kind = '{kind}' THEN occurred_at END), :offset)" for kind in WIDE_KINDS
+    )
+    sql = (
+        f"SELECT account_id, {columns}, date(max(occurred_at), :offset) FROM visits "
+        "WHERE status = 'submitted' AND deleted = 0 AND occurred_at IS NOT NULL"
+    )
+    params: dict[str, object] = {"offset": _offset_modifier()}
+    if account_ids is not None:
+        sql += " AND account_id IN " + raw.in_list("id", account_ids, params)
+    return {row[0]: row[1:] for row in raw.rows(session, sql + " GROUP BY account_id", params)}
+
+
+def evaluate_iso(
+    policy: Policy,
+    accounts: Iterable[tuple[str, str, str, str | None, str | None, str | None]],
+    lasts: dict[str, tuple[str | None, ...]],
+    today: date,
+    due_by: date,
+    days: Days | None = None,
+) -> list[AccountCadence]:
+    """``evaluate(..., due_by=due_by)`` over ISO-text dates (``account_rows_iso``,
+    ``last_visits_wide``): ISO dates compare as text, so the hot loop parses nothing and looks up
+    nothing per kind; only the accounts found overdue get objects. Same results as ``evaluate``."""
+    days = days if days is not None else Days()
+    plans: dict[str, list[_Plan]] = {}
+    for rule in policy.rules:
+        counted = tuple(WIDE_KINDS.index(kind.value) for kind in COUNTS_FOR[rule.kind])
+        bound = _first_start_not_due(rule, due_by).isoformat()
+        plans.setdefault(rule.tier.value, []).append(
+            (rule, rule.kind, counted, WIDE_KINDS.index(rule.kind.value), bound, {})
+        )
+    nothing: tuple[str | None, ...] = (None,) * (len(WIDE_KINDS) + 1)
+    result = []
+    for account_id, name, tier, city, district, since in accounts:
+        seen = lasts.get(account_id, nothing)
+        statuses = []
+        for rule, kind, counted, own, bound, memo in plans.get(tier, ()):
+            start = None
+            for index in counted:
+                day = seen[index]
+                if day is not None and (start is None or day > start):
+                    start = day
+            if start is None:
+                start = since or None
+            if start is None or start >= bound:
+                continue  # never-contacted accounts are due today, after due_by
+            known = memo.get(start)
+            if known is None:
+                due = rule.next_due(days[start])  # type: ignore[arg-type]
+                overdue = (today - due).days
+                known = memo[start] = (due, overdue if overdue > 0 else 0)
+            if known[0] > due_by:
+                continue
+            statuses.append(KindStatus(account_id, kind, rule, days[seen[own]], known[0], known[1]))
+        if statuses:
+            result.append(AccountCadence(account_id, name, TIERS[tier], city, district, tuple(statuses)))
+    return result
 
 
 def portfolio_cadence(

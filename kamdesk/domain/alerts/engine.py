@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from kamdesk.domain.alerts import rules, state
 from kamdesk.domain.alerts.model import Alert, AlertKind, AlertSettings, sort_key
 from kamdesk.domain.alerts.state import StateInfo
-from kamdesk.domain.cadence import Policy
+from kamdesk.domain.cadence import AccountCadence, Policy
 from kamdesk.domain.clock import business_today
 from kamdesk.models.enums import VisitKind
 from kamdesk.store import state as store_state
@@ -37,6 +37,16 @@ class OverdueAccount:
     kinds: tuple[VisitKind, ...]
     days: int
     due: date
+
+
+def _overdue_account(account: AccountCadence) -> OverdueAccount:
+    """Days overdue only grow as the due day moves earlier, so the earliest due kind is also the
+    most overdue one: one pass finds both."""
+    kinds = account.kinds
+    worst = kinds[0] if len(kinds) == 1 else min(kinds, key=lambda k: k.due)
+    return OverdueAccount(
+        account.account_id, account.name, tuple(k.kind for k in kinds), worst.overdue_days, worst.due
+    )
 
 
 def _overdue_order(row: OverdueAccount) -> tuple[int, str]:
@@ -87,17 +97,7 @@ def _evaluate(
     scope = rules.build_scope(session, now, settings, ids, policy)
     found = [alert for rule in rules.RULES for alert in rule(scope)]
     found.sort(key=sort_key)
-    overdue = [
-        OverdueAccount(
-            c.account_id,
-            c.name,
-            tuple(k.kind for k in c.kinds),
-            max(k.overdue_days for k in c.kinds),
-            min(k.due for k in c.kinds),
-        )
-        for c in scope.cadence
-        if c.kinds
-    ]
+    overdue = [_overdue_account(c) for c in scope.cadence if c.kinds]
     overdue.sort(key=_overdue_order)
     return Evaluation(now, scope.today, ids, found, state.load(session, ids), overdue)
 

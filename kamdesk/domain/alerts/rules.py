@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, bindparam, select, text, true
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from kamdesk.domain import cadence
@@ -20,6 +20,7 @@ from kamdesk.domain.alerts.model import Action, Alert, AlertKind, AlertSettings,
 from kamdesk.domain.clock import BUSINESS_TZ, add_months, business_today
 from kamdesk.models import Complaint, Contact, ProductHolding
 from kamdesk.models.enums import ComplaintStatus, VisitKind
+from kamdesk.store import raw
 
 REVENUE_DROP = AlertKind.REVENUE_DROP.value
 VISIT_OVERDUE = AlertKind.VISIT_OVERDUE.value
@@ -55,16 +56,15 @@ def build_scope(
     policy: cadence.Policy | None = None,
 ) -> Scope:
     today = business_today(now)
-    rows = cadence.account_rows(session, account_ids)
-    latest = cadence.last_visits(session, account_ids)
-    last_contact: dict[str, date] = {}
-    for (account_id, _kind), day in latest.items():
-        known = last_contact.get(account_id)
-        if known is None or day > known:
-            last_contact[account_id] = day
-    accounts = {row[0]: AccountFacts(row[1], row[5], last_contact.get(row[0])) for row in rows}
+    rows = cadence.account_rows_iso(session, account_ids)
+    lasts = cadence.last_visits_wide(session, account_ids)
+    days = cadence.Days()
+    nothing = (None,) * (len(cadence.WIDE_KINDS) + 1)
+    accounts = {
+        row[0]: AccountFacts(row[1], days[row[5]], days[lasts.get(row[0], nothing)[-1]]) for row in rows
+    }
     policy = policy or cadence.load_policy(session)
-    overdue = cadence.evaluate(policy, rows, latest, today, due_by=today - timedelta(days=1))
+    overdue = cadence.evaluate_iso(policy, rows, lasts, today, today - timedelta(days=1), days)
     return Scope(session, now, today, settings, account_ids, accounts, overdue)
 
 
@@ -178,15 +178,13 @@ def contracts_ending(scope: Scope) -> Iterator[Alert]:
 
 
 def _bills(scope: Scope, month: date) -> dict[str, int]:
-    """account id → billed fen for ``month``: one range of the covering (month, account) index."""
+    """account id → billed fen for ``month``: one range of the covering (month, account) index,
+    read as plain tuples straight into a dict."""
     sql = "SELECT account_id, amount_fen FROM revenue_months WHERE month = :month AND deleted = 0"
     params: dict[str, object] = {"month": month.isoformat()}
-    if scope.account_ids is None:
-        statement = text(sql)
-    else:
-        statement = text(sql + " AND account_id IN :ids").bindparams(bindparam("ids", expanding=True))
-        params["ids"] = list(scope.account_ids)
-    return {account_id: amount for account_id, amount in scope.session.execute(statement, params).all()}
+    if scope.account_ids is not None:
+        sql += " AND account_id IN " + raw.in_list("id", scope.account_ids, params)
+    return dict(raw.cursor(scope.session).execute(sql, params))
 
 
 def revenue_drops(scope: Scope) -> Iterator[Alert]:
@@ -204,10 +202,10 @@ def revenue_drops(scope: Scope) -> Iterator[Alert]:
     keep_average = 100 - settings.revenue_drop_percent
     keep_year = 100 - settings.revenue_yoy_drop_percent
     since = add_months(month, 1)  # the bill is known from the next month on
+    first, second, third = (bills.get for bills in previous)
     for account_id, now_fen in current.items():
         total = count = 0
-        for bills in previous:
-            amount = bills.get(account_id)
+        for amount in (first(account_id), second(account_id), third(account_id)):
             if amount is not None:
                 total += amount
                 count += 1
@@ -315,14 +313,19 @@ def overdue_complaints(scope: Scope) -> Iterator[Alert]:
         )
 
 
+def _due(status: cadence.KindStatus) -> date:
+    return status.due
+
+
 def overdue_visits(scope: Scope) -> Iterator[Alert]:
     """One alert per account behind its cadence, named after its most overdue kind (the other
     overdue kinds are in the facts). Answering that kind moves the account to a new cause."""
     urgent_days = scope.settings.cadence_urgent_days
     for account in scope.cadence:
-        if not account.kinds:
+        kinds = account.kinds
+        if not kinds:
             continue
-        worst = min(account.kinds, key=lambda k: k.due)
+        worst = kinds[0] if len(kinds) == 1 else min(kinds, key=_due)
         kind = worst.kind
         yield Alert(
             key=f"{VISIT_OVERDUE}:{account.account_id}:{kind.value}:{worst.due.isoformat()}",

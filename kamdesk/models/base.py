@@ -47,6 +47,14 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Alembic autogenerate hook for both databases (client store and server): write kamdesk's
+    column types as plain SQLAlchemy ones, so migration scripts never import the models."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def str_enum(enum_cls: type[StrEnum], length: int = 24) -> Enum:
     """A portable enum column stored as its string value (VARCHAR, no native type)."""
     return Enum(

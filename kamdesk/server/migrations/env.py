@@ -8,18 +8,11 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from kamdesk.models import Base
-from kamdesk.models.base import UTCDateTime
+from kamdesk.models.base import render_item
 from kamdesk.server.tables import ServerBase
 
 config = context.config
 target_metadata = [Base.metadata, ServerBase.metadata]
-
-
-def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
-    """Write kamdesk's column types as plain SQLAlchemy ones, so migrations never import models."""
-    if type_ == "type" and isinstance(obj, UTCDateTime):
-        return "sa.DateTime(timezone=True)"
-    return False
 
 
 OPTIONS = {"target_metadata": target_metadata, "render_as_batch": True, "render_item": render_item}

@@ -64,12 +64,15 @@ def audience_of(obj: SyncColumns | Any) -> Audience:
 class ChangeRecorder:
     """Collects the change-log entries of one transaction."""
 
-    def __init__(self, session: Session, changed_by: str | None) -> None:
+    def __init__(self, session: Session, changed_by: str | None, device_id: str | None = None) -> None:
         self.session = session
         self.changed_by = changed_by
+        self.device_id = device_id
         self._entries: list[dict[str, Any]] = []
 
-    def _entry(self, obj: SyncColumns | Any, fields: list[str] | None, audience: Audience) -> None:
+    def _entry(
+        self, obj: SyncColumns | Any, fields: list[str] | None, audience: Audience, *, echo: bool = False
+    ) -> None:
         self._entries.append(
             {
                 "entity": obj.__tablename__,  # type: ignore[attr-defined]
@@ -81,22 +84,23 @@ class ChangeRecorder:
                 "team_id": audience.team_id,
                 "public": audience.public,
                 "changed_by": self.changed_by,
+                "echo_of_device": self.device_id if echo else None,
                 "changed_at": utcnow(),
             }
         )
 
-    def created(self, obj: SyncColumns | Any) -> None:
-        """A new row: rev 1."""
+    def created(self, obj: SyncColumns | Any, *, echo: bool = False) -> None:
+        """A new row: rev 1. ``echo``: stored exactly as the calling device sent it."""
         obj.rev = 1
         obj.updated_at = utcnow()
         obj.deleted = bool(obj.deleted)
-        self._entry(obj, None, audience_of(obj))
+        self._entry(obj, None, audience_of(obj), echo=echo)
 
-    def changed(self, obj: SyncColumns, fields: set[str]) -> None:
-        """``fields`` of an existing row were set: bump its rev."""
+    def changed(self, obj: SyncColumns, fields: set[str], *, echo: bool = False) -> None:
+        """``fields`` of an existing row were set: bump its rev. ``echo`` as for ``created``."""
         obj.rev = (obj.rev or 0) + 1
         obj.updated_at = utcnow()
-        self._entry(obj, sorted(fields), audience_of(obj))
+        self._entry(obj, sorted(fields), audience_of(obj), echo=echo)
 
     def reassigned(self, account: models.Account, previous_managers: set[str | None]) -> None:
         """An account changed hands: the managers who lost it get the row (with the new manager

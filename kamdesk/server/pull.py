@@ -2,8 +2,9 @@
 
 The page is read from the change log in sequence order, filtered by scope, and each listed row
 is sent in its current state (once per page, at its first position, so parents come before the
-rows that refer to them). The high-water mark is read before the log: when the page is not
-full the cursor jumps to it, so a client does not rescan changes it may not see.
+rows that refer to them). Entries that store a push exactly as the calling device sent it are
+skipped: that device holds those rows already. The high-water mark is read before the log: when
+the page is not full the cursor jumps to it, so a client does not rescan changes it may not see.
 """
 
 from __future__ import annotations
@@ -25,7 +26,12 @@ def pull(session: Session, caller: Caller, since: int, limit: int) -> PullPage:
     high = session.scalar(select(Counter.value).where(Counter.name == CHANGE_SEQ)) or 0
     entries = session.execute(
         select(ChangeLogEntry.seq, ChangeLogEntry.entity, ChangeLogEntry.entity_id)
-        .where(ChangeLogEntry.seq > since, ChangeLogEntry.seq <= high, Scope(caller).log_condition())
+        .where(
+            ChangeLogEntry.seq > since,
+            ChangeLogEntry.seq <= high,
+            ChangeLogEntry.echo_of_device.is_distinct_from(caller.device_id),
+            Scope(caller).log_condition(),
+        )
         .order_by(ChangeLogEntry.seq)
         .limit(limit + 1)
     ).all()

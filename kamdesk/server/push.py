@@ -47,6 +47,11 @@ SINGLE_AUTHOR = frozenset({"visits", "reports"})
 ADMIN_ONLY = frozenset({"users", "teams", "form_templates", "revenue_months"})
 """Handed out by the server; changed through the admin CLI, not by pushes of managers."""
 MANAGER_FIELDS = frozenset({"primary_manager_id", "secondary_manager_id"})
+SERVER_FILLED = {
+    "accounts": ("owner_id", "primary_manager_id"),
+    "tasks": ("owner_id", "assignee_id", "assigner_id"),
+}
+"""Fields the server sets on a new row when the sender left them out (owner_id for every table)."""
 
 
 class _Rejected(Exception):
@@ -160,7 +165,7 @@ def _apply(
         session=session,
         caller=caller,
         scope=scope,
-        recorder=ChangeRecorder(session, caller.user_id),
+        recorder=ChangeRecorder(session, caller.user_id, caller.device_id),
         templates=TemplateCache.for_session(session),
         visible_accounts=scope.visible_account_ids(session),
     )
@@ -352,7 +357,10 @@ def _insert(batch: _Batch, model: type[SyncColumns], change: Change, fields: dic
         raise _Rejected("not_found", "the row refers to an account you may not use", "account_id")
     if entity == "visits":
         _check_visit(batch, obj)
-    batch.recorder.created(obj)
+    # The sender already holds the row unless the server filled in something it did not send.
+    filled = SERVER_FILLED.get(entity, ("owner_id",))
+    as_sent = all(change.fields.get(key) == getattr(obj, key) for key in filled)
+    batch.recorder.created(obj, echo=as_sent)
     batch.pending[change.entity].append(obj)
     batch.pending_ids.add((change.entity, obj.id))
     batch.existing[(change.entity, obj.id)] = obj
@@ -417,7 +425,7 @@ def _patch(
             for key, value in previous.items():
                 setattr(obj, key, value)
             raise
-        batch.recorder.changed(obj, set(changed))
+        batch.recorder.changed(obj, set(changed), echo=not stale)
         if isinstance(obj, models.Account) and set(changed) & MANAGER_FIELDS:
             batch.flush_inserts()
             old = {previous.get(k, getattr(obj, k)) for k in MANAGER_FIELDS}

@@ -68,6 +68,7 @@ class ChangeLogEntry(ServerBase):
     ``fields`` lists the columns the change touched (None for the creation), which is what the
     field-level merge compares against. ``account_id``/``user_id``/``team_id``/``public`` say who
     may see the change; scope is evaluated at pull time against current assignments.
+    ``echo_of_device`` spares a device from pulling back what it has just pushed.
     """
 
     __tablename__ = "server_change_log"
@@ -83,6 +84,9 @@ class ChangeLogEntry(ServerBase):
     team_id: Mapped[str | None] = mapped_column(String(36), index=True)
     public: Mapped[bool] = mapped_column(Boolean, default=False)
     changed_by: Mapped[str | None] = mapped_column(String(36))
+    echo_of_device: Mapped[str | None] = mapped_column(String(36))
+    """The device whose push this entry stores exactly as sent: that device already has the row
+    in this state (and learnt its ``rev`` from the push answer), so its pulls skip the entry."""
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -146,13 +146,14 @@ def validate_answers(
     product_ids: set[str] = set()
     if mentions_references:  # only then do the account's rows matter (and get read)
         contact_ids, product_ids = _stored_references(templates.session, visit.account_id)
-        for row in batch_rows:
+        for row in batch_rows:  # ORM rows, or drafts of rows the batch creates
             if getattr(row, "account_id", None) != visit.account_id:
                 continue
-            if isinstance(row, Contact):
-                contact_ids.add(row.id)
-            elif isinstance(row, ProductHolding):
-                product_ids.add(row.id)
+            table = getattr(row, "__tablename__", None)
+            if table == Contact.__tablename__:
+                contact_ids.add(row.id)  # type: ignore[attr-defined]
+            elif table == ProductHolding.__tablename__:
+                product_ids.add(row.id)  # type: ignore[attr-defined]
     answers = visit.answers if isinstance(visit.answers, dict) else {}
     errors = check_answers(parsed, answers, contact_ids=contact_ids, product_ids=product_ids)
     return [_reject("invalid_answer", error.message, f"answers.{error.field}") for error in errors]

@@ -68,6 +68,7 @@ def test_offline_work_reaches_the_server_and_the_second_device(
 
     report = first.sync()
     assert (report.applied, report.rejected, report.conflicts) == (3, 0, 0)
+    assert report.pulled == 0  # what this device pushed as it had it is not sent back to it
     assert server.count("contacts", f"id = '{contact_id}'") == 1
     assert server.count("visits", f"id = '{visit_id}' AND status = 'submitted'") == 1
 

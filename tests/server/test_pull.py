@@ -62,3 +62,39 @@ def test_insert_then_patch_in_one_batch(client, world, database):
     assert results[1]["rev"] == 2
     rows, _ = pull_all(client, headers)
     assert next(r for r in rows if r["id"] == row_id)["row"]["title"] == "总经理"
+
+
+def test_a_device_does_not_pull_back_what_it_pushed_as_sent_but_its_other_devices_do(client, world):
+    laptop, desktop = login(client, "liming"), login(client, "liming")
+    _, laptop_cursor = pull_all(client, laptop)
+    _, desktop_cursor = pull_all(client, desktop)
+    as_sent = change("contacts", "insert", account_id=world.account_a, name="罗昇", owner_id=world.manager_a)
+    filled_in = change("contacts", "insert", account_id=world.account_a, name="孙璟")  # no owner_id
+    edited = change("contacts", "patch", world.contact_a, 1, title="党组书记")
+    results = push(client, laptop, as_sent, filled_in, edited).json()["results"]
+    assert [r["status"] for r in results] == ["applied", "applied", "applied"]
+
+    laptop_rows, _ = pull_all(client, laptop, laptop_cursor)
+    assert [r["id"] for r in laptop_rows] == [filled_in["id"]]
+    assert laptop_rows[0]["row"]["owner_id"] == world.manager_a
+    desktop_rows, _ = pull_all(client, desktop, desktop_cursor)
+    assert {r["id"] for r in desktop_rows} == {as_sent["id"], filled_in["id"], world.contact_a}
+
+
+def test_a_merged_push_and_later_changes_by_others_come_back_to_the_sender(client, world):
+    liming, supervisor = login(client, "liming"), login(client, "zhao")
+    _, cursor = pull_all(client, liming)
+    push(client, supervisor, change("contacts", "patch", world.contact_a, 1, mobile="13900000001"))
+    merged = push(client, liming, change("contacts", "patch", world.contact_a, 1, title="党组书记"))
+    assert merged.json()["results"][0]["status"] == "merged"
+
+    rows, cursor = pull_all(client, liming, cursor)
+    assert [(r["id"], r["row"]["mobile"], r["row"]["title"]) for r in rows] == [
+        (world.contact_a, "13900000001", "党组书记")
+    ]
+    push(client, liming, change("contacts", "patch", world.contact_a, 3, title="办公室主任"))
+    push(client, supervisor, change("contacts", "patch", world.contact_a, 4, email="zz@hn.gov.cn"))
+    rows, _ = pull_all(client, liming, cursor)
+    assert [(r["rev"], r["row"]["title"], r["row"]["email"]) for r in rows] == [
+        (5, "办公室主任", "zz@hn.gov.cn")
+    ]

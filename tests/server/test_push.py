@@ -243,3 +243,50 @@ def test_owner_and_revision_are_set_by_the_server(client, world, database):
     assert result["rev"] == 1
     with database.begin() as session:
         assert session.get(Contact, row["id"]).owner_id == world.manager_a
+
+
+def test_a_visit_may_name_a_contact_created_in_the_same_batch_but_not_another_accounts(
+    client, world, database, tmp_path
+):
+    import json
+
+    from kamdesk.server import admin
+    from kamdesk.server.changelog import ChangeRecorder
+
+    template = {
+        "schema": 1,
+        "key": "onsite_return_visit",
+        "version": 2,
+        "name": "大客户上门回访表",
+        "visit_kind": "onsite",
+        "sections": [
+            {
+                "key": "basic",
+                "title": "基本情况",
+                "fields": [{"key": "met", "type": "contact", "label": "接待人", "required": True}],
+            }
+        ],
+    }
+    path = tmp_path / "v2.json"
+    path.write_text(json.dumps(template, ensure_ascii=False), encoding="utf-8")
+    with database.begin(write=True) as session:
+        recorder = ChangeRecorder(session, None)
+        admin.publish_template(session, recorder, path)
+        session.flush()
+        recorder.flush()
+    headers = login(client, "liming")
+    new_contact = change("contacts", "insert", account_id=world.account_a, name="周昇", title="信息中心主任")
+    welcomed = change(
+        "visits",
+        "insert",
+        **submitted_visit(world.account_a, template_version=2, answers={"met": new_contact["id"]}),
+    )
+    stranger = change(
+        "visits",
+        "insert",
+        **submitted_visit(world.account_a, template_version=2, answers={"met": world.contact_b}),
+    )
+    results = push(client, headers, new_contact, welcomed, stranger).json()["results"]
+    assert [r["status"] for r in results] == ["applied", "applied", "rejected"]
+    assert results[2]["reason"]["code"] == "invalid_answer"
+    assert results[2]["reason"]["field"] == "answers.met"

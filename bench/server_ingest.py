@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import socket
 import statistics
@@ -26,7 +27,9 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 import httpx
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -62,8 +65,6 @@ MOMENT = datetime(2026, 11, 23, 2, 30, tzinfo=UTC).isoformat()
 
 def seed(database: Database, devices: int, accounts_per_manager: int, tmp: Path) -> dict[str, list[str]]:
     """Teams of 20 managers, each with accounts and one contact per account."""
-    import json
-
     passwords = Passwords(time_cost=1, memory_kib=8 * 1024)
     portfolio: dict[str, list[str]] = {}
     with database.begin(write=True) as session:
@@ -135,37 +136,46 @@ def records(account_ids: list[str], count: int) -> list[dict]:
     return changes
 
 
-async def login(http: httpx.AsyncClient, username: str) -> dict[str, str]:
-    response = await http.post(
-        "/v1/auth/login", json={"username": username, "password": PASSWORD, "device_name": "bench"}
-    )
-    response.raise_for_status()
-    return {"Authorization": f"Bearer {response.json()['token']}"}
+async def login(http: aiohttp.ClientSession, username: str) -> dict[str, str]:
+    payload = {"username": username, "password": PASSWORD, "device_name": "bench"}
+    async with http.post("/v1/auth/login", json=payload) as response:
+        response.raise_for_status()
+        return {"Authorization": f"Bearer {(await response.json())['token']}"}
+
+
+def _client(base: str) -> aiohttp.ClientSession:
+    """aiohttp rather than httpx here: with hundreds of concurrent connections httpx's pool
+    costs the load generator more CPU than the server it measures (same two cores)."""
+    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+    return aiohttp.ClientSession(base, connector=connector, timeout=aiohttp.ClientTimeout(total=120))
 
 
 async def ingest(base: str, portfolio: dict[str, list[str]], batches: int, pushers: int) -> tuple[float, int]:
     users = list(portfolio)[:pushers]
-    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+    async with _client(base) as http:
         tokens = [await login(http, u) for u in users]
         bodies = [
             [
-                {"batch_id": str(uuid.uuid4()), "changes": records(portfolio[u], 500)}
+                json.dumps({"batch_id": str(uuid.uuid4()), "changes": records(portfolio[u], 500)}).encode()
                 for _ in range(batches // pushers)
             ]
             for u in users
         ]
         errors = 0
 
-        async def run(headers: dict[str, str], mine: list[dict]) -> int:
+        async def run(headers: dict[str, str], mine: list[bytes]) -> int:
             nonlocal errors
             applied = 0
             for body in mine:
-                response = await http.post("/v1/sync/push", json=body, headers=headers)
-                if response.status_code != 200:
-                    errors += 1
-                    continue
-                applied += sum(r["status"] == "applied" for r in response.json()["results"])
-                errors += sum(r["status"] != "applied" for r in response.json()["results"])
+                async with http.post(
+                    "/v1/sync/push", data=body, headers={**headers, "Content-Type": "application/json"}
+                ) as response:
+                    if response.status != 200:
+                        errors += 1
+                        continue
+                    results = (await response.json())["results"]
+                applied += sum(r["status"] == "applied" for r in results)
+                errors += sum(r["status"] != "applied" for r in results)
             return applied
 
         started = time.perf_counter()
@@ -178,27 +188,27 @@ async def devices(base: str, portfolio: dict[str, list[str]], rounds: int) -> tu
     latencies: list[float] = []
     errors = 0
     kinds: Counter[str] = Counter()
-    limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
+    async with _client(base) as http:
         tokens = {}
         for username in portfolio:
             tokens[username] = await login(http, username)
 
-        async def timed(method: str, url: str, **kw: object) -> httpx.Response | None:
+        async def timed(method: str, url: str, **kw: Any) -> Any:
             nonlocal errors
             started = time.perf_counter()
             try:
-                response = await http.request(method, url, **kw)
-            except httpx.HTTPError as error:
+                async with http.request(method, url, **kw) as response:
+                    body = await response.read()
+            except aiohttp.ClientError as error:
                 errors += 1
                 kinds[type(error).__name__] += 1
                 return None
             latencies.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
+            if response.status != 200:
                 errors += 1
-                kinds[f"{response.status_code} {response.text[:80]}"] += 1
+                kinds[f"{response.status} {body[:80]!r}"] += 1
                 return None
-            return response
+            return json.loads(body)
 
         async def device(username: str) -> None:
             nonlocal errors
@@ -207,7 +217,7 @@ async def devices(base: str, portfolio: dict[str, list[str]], rounds: int) -> tu
                 body = {"batch_id": str(uuid.uuid4()), "changes": records(portfolio[username], 20)}
                 pushed = await timed("POST", "/v1/sync/push", json=body, headers=headers)
                 if pushed is not None:
-                    for result in pushed.json()["results"]:
+                    for result in pushed["results"]:
                         if result["status"] != "applied":
                             errors += 1
                             kinds[f"{result['status']} {result.get('reason')}"] += 1
@@ -217,8 +227,8 @@ async def devices(base: str, portfolio: dict[str, list[str]], rounds: int) -> tu
                     )
                     if page is None:
                         break
-                    cursor = page.json()["next_cursor"]
-                    if not page.json()["has_more"]:
+                    cursor = page["next_cursor"]
+                    if not page["has_more"]:
                         break
 
         started = time.perf_counter()

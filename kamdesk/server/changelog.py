@@ -1,9 +1,13 @@
 """Every server-side write to a synced row goes through ``ChangeRecorder``: it bumps ``rev``,
 stamps ``updated_at`` and appends a change-log entry saying who may see the change.
 
-Entries are collected and written by ``flush()`` at the end of the transaction, which takes a
-block of positions from the ``change_seq`` counter. The counter row stays locked until commit,
-so positions become visible in order and a pull cursor never jumps over a late commit.
+Entries are collected and written by ``flush()`` at the end of the transaction. Their positions
+(``seq``) must never let a pull cursor jump over a change that commits late:
+- on PostgreSQL a position is the writing transaction's id shifted left by ``XID_SHIFT`` plus the
+  entry's place in the transaction, and pulls read only below the oldest transaction still
+  running (``pg_snapshot_xmin``): every position under that is final, and no lock is shared by
+  concurrent pushes;
+- on SQLite, where writers take turns anyway, positions come from the ``change_seq`` counter.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from kamdesk import models
@@ -118,21 +122,47 @@ class ChangeRecorder:
         return len(self._entries)
 
     def flush(self) -> None:
-        """Write the collected entries at the next positions of the server-wide sequence."""
+        """Write the collected entries at their positions in the server-wide order."""
         if not self._entries:
             return
-        count = len(self._entries)
-        last = self.session.execute(
-            update(Counter.__table__)
-            .where(Counter.__table__.c.name == CHANGE_SEQ)
-            .values(value=Counter.__table__.c.value + count)
-            .returning(Counter.__table__.c.value)
-        ).scalar_one()
-        first = last - count + 1
+        first = allocate_positions(self.session, len(self._entries))
         for offset, entry in enumerate(self._entries):
             entry["seq"] = first + offset
         bulk_insert(self.session, ChangeLogEntry.__table__, self._entries)
         self._entries = []
+
+
+XID_SHIFT = 24
+"""Positions per PostgreSQL transaction (16.7 million); transaction ids stay below 2**39."""
+_USED = "kamdesk_log_positions"
+
+
+def allocate_positions(session: Session, count: int) -> int:
+    """The first of ``count`` consecutive positions for entries written by this transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        xid = session.scalar(text("SELECT pg_current_xact_id()::text::bigint"))
+        used: dict[int, int] = session.info.setdefault(_USED, {})
+        taken = used.get(xid, 0)
+        if taken + count >= 1 << XID_SHIFT:
+            raise OverflowError(f"one transaction may log at most {(1 << XID_SHIFT) - 1} changes")
+        used[xid] = taken + count
+        return (xid << XID_SHIFT) + taken + 1
+    # SQLite: the counter row is written under the database's single write lock, held to commit.
+    last = session.execute(
+        update(Counter.__table__)
+        .where(Counter.__table__.c.name == CHANGE_SEQ)
+        .values(value=Counter.__table__.c.value + count)
+        .returning(Counter.__table__.c.value)
+    ).scalar_one()
+    return last - count + 1
+
+
+def settled_position(session: Session) -> int:
+    """The highest position at or below which no change can appear any more."""
+    if session.get_bind().dialect.name == "postgresql":
+        xmin = session.scalar(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+        return (xmin << XID_SHIFT) - 1
+    return session.scalar(select(Counter.value).where(Counter.name == CHANGE_SEQ)) or 0
 
 
 def ensure_counter(session: Session) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, event, insert, text
+from sqlalchemy import Dialect, Engine, Table, create_engine, event, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -56,7 +56,8 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     PostgreSQL gets the rows as one JSON parameter expanded by ``json_populate_recordset``:
     psycopg's per-row executemany and SQLAlchemy's multi-VALUES statements (thousands of
     placeholders, parsed in Python) both cost more than the rest of a push. Values must be
-    JSON-safe (``kamdesk.models.wire.value_to_wire``). SQLite uses the driver's executemany.
+    JSON-safe (``kamdesk.models.wire.value_to_wire``). SQLite uses the driver's executemany with
+    the columns' own bind processors. Every row carries the same keys, defaults already applied.
     """
     if not rows:
         return
@@ -69,7 +70,35 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         )
         session.execute(statement, {"rows": json.dumps([_wire(row) for row in rows], ensure_ascii=False)})
         return
+    if session.get_bind().dialect.name == "sqlite":
+        columns = tuple(rows[0])
+        sql, processors = _sqlite_insert(table, columns, session.get_bind().dialect)
+        values = [
+            tuple(
+                value if process is None else process(value)
+                for process, value in zip(processors, row, strict=True)
+            )
+            for row in (tuple(row[name] for name in columns) for row in rows)
+        ]
+        session.connection().exec_driver_sql(sql, values)
+        return
     session.execute(insert(table), rows)
+
+
+def _sqlite_insert(table: Table, columns: tuple[str, ...], dialect: Dialect) -> tuple[str, list[Any]]:
+    """The statement and the columns' own bind processors (what SQLAlchemy would apply per row),
+    so a bulk insert is one driver ``executemany`` without per-row statement bookkeeping."""
+    key = (table.name, columns)
+    cached = _SQLITE_INSERTS.get(key)
+    if cached is None:
+        names = ", ".join(f'"{name}"' for name in columns)
+        marks = ", ".join("?" for _ in columns)
+        processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
+        cached = _SQLITE_INSERTS[key] = (f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', processors)
+    return cached
+
+
+_SQLITE_INSERTS: dict[tuple[str, tuple[str, ...]], tuple[str, list[Any]]] = {}
 
 
 def _wire(row: dict[str, Any]) -> dict[str, Any]:

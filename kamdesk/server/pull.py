@@ -3,8 +3,9 @@
 The page is read from the change log in sequence order, filtered by scope, and each listed row
 is sent in its current state (once per page, at its first position, so parents come before the
 rows that refer to them). Entries that store a push exactly as the calling device sent it are
-skipped: that device holds those rows already. The high-water mark is read before the log: when
-the page is not full the cursor jumps to it, so a client does not rescan changes it may not see.
+skipped: that device holds those rows already. The settled position (``changelog``) is read
+before the log and bounds the page; when the page is not full the cursor jumps to it, so a client
+does not rescan changes it may not see.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from sqlalchemy.orm import Session
 from kamdesk.models import SYNCED_MODELS
 from kamdesk.models.wire import row_to_wire
 from kamdesk.server.auth import Caller
+from kamdesk.server.changelog import settled_position
 from kamdesk.server.scope import Scope
-from kamdesk.server.tables import CHANGE_SEQ, ChangeLogEntry, Counter
+from kamdesk.server.tables import ChangeLogEntry
 from kamdesk.sync.protocol import PulledRow, PullPage
 
 
 def pull(session: Session, caller: Caller, since: int, limit: int) -> PullPage:
-    high = session.scalar(select(Counter.value).where(Counter.name == CHANGE_SEQ)) or 0
+    high = settled_position(session)
     entries = session.execute(
         select(ChangeLogEntry.seq, ChangeLogEntry.entity, ChangeLogEntry.entity_id)
         .where(

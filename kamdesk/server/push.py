@@ -207,23 +207,29 @@ def _apply(
 
 def _preload(batch: _Batch, changes: list[Change]) -> None:
     """Load in a few queries every row the batch touches or references."""
-    wanted: dict[str, set[str]] = defaultdict(set)
+    targets: dict[str, set[str]] = defaultdict(set)
+    referenced: dict[str, set[str]] = defaultdict(set)
     for change in changes:
         model = SYNCED_MODELS.get(change.entity)
         if model is None:
             continue
-        wanted[change.entity].add(change.id)
+        targets[change.entity].add(change.id)
         columns = columns_of(model)
         for key, value in change.fields.items():
             info = columns.get(key)
             if info is not None and info.foreign_table and isinstance(value, str):
-                wanted[info.foreign_table].add(value)
-    for entity, ids in wanted.items():
+                referenced[info.foreign_table].add(value)
+    session = batch.session
+    for entity, ids in targets.items():  # rows the batch may change: loaded whole
         model = SYNCED_MODELS[entity]
         for chunk in _chunks(sorted(ids), 500):
-            for row in batch.session.scalars(select(model).where(model.id.in_(chunk))):
+            for row in session.scalars(select(model).where(model.id.in_(chunk))):
                 batch.existing[(entity, row.id)] = row
                 batch.known_ids[entity].add(row.id)
+    for entity, ids in referenced.items():  # rows the batch only points at: whether they exist
+        model = SYNCED_MODELS[entity]
+        for chunk in _chunks(sorted(ids - batch.known_ids[entity]), 500):
+            batch.known_ids[entity].update(session.scalars(select(model.id).where(model.id.in_(chunk))))
 
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:
@@ -341,8 +347,7 @@ def _insert(batch: _Batch, model: type[SyncColumns], change: Change, fields: dic
             fields["primary_manager_id"] = caller.user_id
         elif not caller.is_supervisor:
             raise _Rejected("forbidden", "a new account must be yours", "primary_manager_id")
-    obj = Draft.of(model, fields)
-    obj.id = change.id
+    obj = Draft.of(model, {**fields, "id": change.id})
     obj.owner_id = caller.user_id
     _check_role(batch, change.entity, obj)
     entity = change.entity

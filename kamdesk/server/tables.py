@@ -53,8 +53,9 @@ class Device(ServerBase):
 
 
 class Counter(ServerBase):
-    """Named counters. ``change_seq`` hands out change-log positions; its row lock, held from
-    allocation to commit, makes sequence order equal commit order, so no cursor skips a row."""
+    """Named counters. On SQLite ``change_seq`` hands out change-log positions; its row is
+    written under the single write lock held to commit, so position order is commit order
+    (PostgreSQL positions come from transaction ids instead: ``changelog.allocate_positions``)."""
 
     __tablename__ = "server_counters"
 

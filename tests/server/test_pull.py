@@ -2,6 +2,8 @@
 
 import uuid
 
+import pytest
+
 from tests.server.conftest import login
 from tests.server.helpers import change, pull_all, push
 
@@ -98,3 +100,31 @@ def test_a_merged_push_and_later_changes_by_others_come_back_to_the_sender(clien
     assert [(r["rev"], r["row"]["title"], r["row"]["email"]) for r in rows] == [
         (5, "办公室主任", "zz@hn.gov.cn")
     ]
+
+
+def test_a_change_that_commits_late_is_not_jumped_over_by_a_cursor(client, world, database):
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite writers take turns: no change can commit behind a later one")
+    from kamdesk.models import Contact, new_id
+    from kamdesk.server.changelog import ChangeRecorder
+
+    reader, writer = login(client, "liming"), login(client, "liming")
+    _, cursor = pull_all(client, reader)
+    slow = database.sessions()
+    slow.begin()
+    recorder = ChangeRecorder(slow, world.manager_a)
+    late = Contact(id=new_id(), account_id=world.account_a, name="晚到的联系人")
+    recorder.created(late)
+    slow.add(late)
+    slow.flush()
+    recorder.flush()  # positioned before the push below, committed after it
+    try:
+        quick = change("contacts", "insert", account_id=world.account_a, name="先到的联系人")
+        assert push(client, writer, quick).json()["results"][0]["status"] == "applied"
+        early_rows, cursor = pull_all(client, reader, cursor)
+        assert early_rows == []  # held back until the slower transaction settles
+        slow.commit()
+    finally:
+        slow.close()
+    rows, _ = pull_all(client, reader, cursor)
+    assert [r["id"] for r in rows] == [late.id, quick["id"]]

@@ -2,13 +2,18 @@
 
     python bench/server_ingest.py [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
                                   [--workers 2] [--ingest-batches 40] [--devices 200] [--rounds 5]
+                                  [--think 5] [--saturation-rounds 3]
 
 Creates a private schema, migrates it, seeds teams, 200 managers and their accounts, starts
 ``kamdesk-server serve`` (uvicorn) on a free loopback port, then measures:
 1. ingest: records/s for pushes of 500 records (contacts and submitted visits), from 4
    concurrent pushers;
-2. 200 simulated devices at once, each doing ``--rounds`` of push (20 records) + pull until
-   done: p50/p99 request latency and error count.
+2. 200 simulated devices at once, each syncing ``--rounds`` times (push 20 records, then pull
+   until done) with ``--think`` seconds (±50 %) between its syncs and a random start within the
+   first pause: p50/p99 request latency and error count. A desktop client syncs every few
+   minutes and after a submit; 200 devices every 5 s is already ~60 times denser than that;
+3. saturation: the same 200 devices in a closed loop (no pause), which shows the server's
+   capacity in requests/s and the queueing latency when every device fires at once.
 The schema is dropped at the end. Targets (issue 7): >= 10,000 records/s, no errors, p99 < 500 ms.
 """
 
@@ -18,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -107,8 +113,9 @@ def seed(database: Database, devices: int, accounts_per_manager: int, tmp: Path)
     return portfolio
 
 
-def records(account_ids: list[str], count: int) -> list[dict]:
-    """Half new contacts, half submitted on-site visits, spread over the manager's accounts."""
+def records(account_ids: list[str], count: int, owner_id: str) -> list[dict]:
+    """Half new contacts, half submitted on-site visits, spread over the manager's accounts,
+    as the desktop client sends them (owner set, so the server has nothing to fill in)."""
     changes = []
     for n in range(count):
         account_id = account_ids[n % len(account_ids)]
@@ -118,6 +125,7 @@ def records(account_ids: list[str], count: int) -> list[dict]:
                 "name": f"联系人{n}",
                 "mobile": f"138{n:08d}"[:11],
                 "decision_role": "influencer",
+                "owner_id": owner_id,
             }
             changes.append({"entity": "contacts", "id": str(uuid.uuid4()), "op": "insert", "fields": fields})
         else:
@@ -131,16 +139,19 @@ def records(account_ids: list[str], count: int) -> list[dict]:
                 "template_version": 1,
                 "answers": {"topic": "专线扩容需求回访"},
                 "summary": "客户对专线质量满意，提出扩容需求",
+                "owner_id": owner_id,
             }
             changes.append({"entity": "visits", "id": str(uuid.uuid4()), "op": "insert", "fields": fields})
     return changes
 
 
-async def login(http: aiohttp.ClientSession, username: str) -> dict[str, str]:
+async def login(http: aiohttp.ClientSession, username: str) -> tuple[dict[str, str], str]:
+    """The device's headers and the user's id."""
     payload = {"username": username, "password": PASSWORD, "device_name": "bench"}
     async with http.post("/v1/auth/login", json=payload) as response:
         response.raise_for_status()
-        return {"Authorization": f"Bearer {(await response.json())['token']}"}
+        body = await response.json()
+        return {"Authorization": f"Bearer {body['token']}"}, body["user"]["id"]
 
 
 def _client(base: str) -> aiohttp.ClientSession:
@@ -156,10 +167,12 @@ async def ingest(base: str, portfolio: dict[str, list[str]], batches: int, pushe
         tokens = [await login(http, u) for u in users]
         bodies = [
             [
-                json.dumps({"batch_id": str(uuid.uuid4()), "changes": records(portfolio[u], 500)}).encode()
+                json.dumps(
+                    {"batch_id": str(uuid.uuid4()), "changes": records(portfolio[u], 500, user_id)}
+                ).encode()
                 for _ in range(batches // pushers)
             ]
-            for u in users
+            for u, (_, user_id) in zip(users, tokens, strict=True)
         ]
         errors = 0
 
@@ -179,12 +192,18 @@ async def ingest(base: str, portfolio: dict[str, list[str]], batches: int, pushe
             return applied
 
         started = time.perf_counter()
-        applied = sum(await asyncio.gather(*(run(t, b) for t, b in zip(tokens, bodies, strict=True))))
+        applied = sum(await asyncio.gather(*(run(t, b) for (t, _), b in zip(tokens, bodies, strict=True))))
         elapsed = time.perf_counter() - started
     return applied / elapsed, errors
 
 
-async def devices(base: str, portfolio: dict[str, list[str]], rounds: int) -> tuple[list[float], int, int]:
+async def devices(
+    base: str, portfolio: dict[str, list[str]], rounds: int, think: float
+) -> tuple[list[float], int, int]:
+    """Every device syncs ``rounds`` times (push 20, then pull until done), pausing ``think`` s
+    (±50 %) between syncs and starting at a random moment of the first pause; ``think=0`` is a
+    closed loop, each device firing its next request as soon as the last one is answered."""
+    rng = random.Random(7)
     latencies: list[float] = []
     errors = 0
     kinds: Counter[str] = Counter()
@@ -212,9 +231,12 @@ async def devices(base: str, portfolio: dict[str, list[str]], rounds: int) -> tu
 
         async def device(username: str) -> None:
             nonlocal errors
-            headers, cursor = tokens[username], 0
-            for _ in range(rounds):
-                body = {"batch_id": str(uuid.uuid4()), "changes": records(portfolio[username], 20)}
+            (headers, user_id), cursor = tokens[username], 0
+            await asyncio.sleep(rng.uniform(0, think))
+            for round_number in range(rounds):
+                if round_number:
+                    await asyncio.sleep(rng.uniform(think / 2, think * 1.5))
+                body = {"batch_id": str(uuid.uuid4()), "changes": records(portfolio[username], 20, user_id)}
                 pushed = await timed("POST", "/v1/sync/push", json=body, headers=headers)
                 if pushed is not None:
                     for result in pushed["results"]:
@@ -255,6 +277,8 @@ def main() -> None:
     parser.add_argument("--pushers", type=int, default=4)
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--think", type=float, default=5.0, help="seconds between a device's syncs")
+    parser.add_argument("--saturation-rounds", type=int, default=3)
     parser.add_argument("--accounts-per-manager", type=int, default=5)
     args = parser.parse_args()
 
@@ -318,14 +342,18 @@ def main() -> None:
             f"({args.ingest_batches} batches, {args.pushers} concurrent pushers, "
             f"{args.workers} uvicorn workers), errors {ingest_errors}"
         )
-        latencies, errors, rps = asyncio.run(devices(base, portfolio, args.rounds))
-        latencies.sort()
-        p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-        print(
-            f"{args.devices} devices x {args.rounds} rounds (push 20 + pull): {len(latencies)} requests, "
-            f"{rps} req/s, p50 {statistics.median(latencies):.0f} ms, p99 {p99:.0f} ms, "
-            f"max {latencies[-1]:.0f} ms, errors {errors}"
-        )
+        for rounds, think, label in (
+            (args.rounds, args.think, f"syncing every {args.think:g} s"),
+            (args.saturation_rounds, 0.0, "closed loop (saturation)"),
+        ):
+            latencies, errors, rps = asyncio.run(devices(base, portfolio, rounds, think))
+            latencies.sort()
+            p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+            print(
+                f"{args.devices} devices x {rounds} syncs (push 20 + pull), {label}: "
+                f"{len(latencies)} requests, {rps} req/s, p50 {statistics.median(latencies):.0f} ms, "
+                f"p99 {p99:.0f} ms, max {latencies[-1]:.0f} ms, errors {errors}"
+            )
     finally:
         if server is not None:
             server.terminate()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import Select, select, union
 from sqlalchemy.orm import Session
 
 from kamdesk.models import SYNCED_MODELS
@@ -26,17 +26,7 @@ from kamdesk.sync.protocol import PulledRow, PullPage
 
 def pull(session: Session, caller: Caller, since: int, limit: int) -> PullPage:
     high = settled_position(session)
-    entries = session.execute(
-        select(ChangeLogEntry.seq, ChangeLogEntry.entity, ChangeLogEntry.entity_id)
-        .where(
-            ChangeLogEntry.seq > since,
-            ChangeLogEntry.seq <= high,
-            ChangeLogEntry.echo_of_device.is_distinct_from(caller.device_id),
-            Scope(caller).log_condition(),
-        )
-        .order_by(ChangeLogEntry.seq)
-        .limit(limit + 1)
-    ).all()
+    entries = session.execute(_page_query(caller, since, high, limit + 1)).all()
     has_more = len(entries) > limit
     entries = entries[:limit]
     next_cursor = entries[-1].seq if has_more else max(high, since)
@@ -57,3 +47,22 @@ def pull(session: Session, caller: Caller, since: int, limit: int) -> PullPage:
             )
     changes = [rows[key] for key in first_seen if key in rows]
     return PullPage(changes=changes, next_cursor=next_cursor, has_more=has_more)
+
+
+def _page_query(caller: Caller, since: int, high: int, limit: int) -> Select[tuple[int, str, str]]:
+    """The next ``limit`` log entries the caller may see: for each reason to see an entry, an
+    index range scan from ``since``; then the first ``limit`` of their union."""
+    log = ChangeLogEntry
+    window = (
+        log.seq > since,
+        log.seq <= high,
+        log.echo_of_device.is_distinct_from(caller.device_id),
+    )
+    parts = Scope(caller).log_parts()
+    if parts is not None:
+        ranges = [
+            select(log.seq).where(*window, part).order_by(log.seq).limit(limit).subquery() for part in parts
+        ]
+        visible = union(*(select(r.c.seq) for r in ranges)).subquery()
+        window = (log.seq.in_(select(visible.c.seq)),)
+    return select(log.seq, log.entity, log.entity_id).where(*window).order_by(log.seq).limit(limit)

@@ -9,7 +9,7 @@ takes effect on the next request.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, or_, select, true
 from sqlalchemy.orm import Session
 
 from kamdesk.models import Account, User
@@ -52,15 +52,18 @@ class Scope:
             return None
         return set(session.scalars(self.account_ids()))
 
-    def log_condition(self) -> ColumnElement[bool]:
-        """A WHERE clause on the change log selecting the changes this caller may pull."""
+    def log_parts(self) -> list[ColumnElement[bool]] | None:
+        """WHERE clauses on the change log, one per reason this caller may see an entry (their
+        union is what they may pull); None for an admin, who sees every entry. Each part is
+        served by its own ``(column, seq)`` index, so a pull reads the caller's entries only."""
         if self.sees_all:
-            return true()
+            return None
         entry = ChangeLogEntry
-        team = entry.team_id == self.caller.team_id if self.caller.team_id is not None else false()
-        return or_(
+        parts = [
             entry.account_id.in_(self.account_ids()),
             entry.user_id.in_(self.member_ids()),
-            team,
             entry.public.is_(True),
-        )
+        ]
+        if self.caller.team_id is not None:
+            parts.append(entry.team_id == self.caller.team_id)
+        return parts

@@ -73,16 +73,23 @@ class ChangeLogEntry(ServerBase):
     """
 
     __tablename__ = "server_change_log"
-    __table_args__ = (Index("ix_server_change_log_entity_row_rev", "entity", "entity_id", "rev"),)
+    __table_args__ = (
+        Index("ix_server_change_log_entity_row_rev", "entity", "entity_id", "rev"),
+        # one per reason to see an entry (``Scope.log_parts``): pulls are index range scans
+        Index("ix_server_change_log_account_seq", "account_id", "seq"),
+        Index("ix_server_change_log_user_seq", "user_id", "seq"),
+        Index("ix_server_change_log_team_seq", "team_id", "seq"),
+        Index("ix_server_change_log_public_seq", "public", "seq"),
+    )
 
     seq: Mapped[int] = mapped_column(SEQ_TYPE, primary_key=True, autoincrement=False)
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(36))
     rev: Mapped[int] = mapped_column(Integer)
     fields: Mapped[list[str] | None] = mapped_column(JSON)
-    account_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    user_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    team_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    account_id: Mapped[str | None] = mapped_column(String(36))
+    user_id: Mapped[str | None] = mapped_column(String(36))
+    team_id: Mapped[str | None] = mapped_column(String(36))
     public: Mapped[bool] = mapped_column(Boolean, default=False)
     changed_by: Mapped[str | None] = mapped_column(String(36))
     echo_of_device: Mapped[str | None] = mapped_column(String(36))

@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kamdesk.models import SYNCED_MODELS, OutboxEntry, utcnow
@@ -82,6 +83,28 @@ class _Batch:
     changes: list[Change]
 
 
+def _rebased(batch: _Batch, answered: _Batch, response: PushResponse) -> _Batch:
+    """``batch`` with the base revisions its entries will have once ``answered`` is
+    acknowledged: a later edit of a row the answer accepted builds on the row's new rev (the
+    same rule as ``SyncEngine._store_revisions`` applies in the store)."""
+    accepted = {
+        (result.entity, result.id): result.rev
+        for result in response.results
+        if result.status in (ChangeStatus.APPLIED, ChangeStatus.MERGED) and result.rev is not None
+    }
+    if not accepted:
+        return batch
+    answered_at = {(c.entity, c.id): seq for seq, c in zip(answered.seqs, answered.changes, strict=True)}
+    changes = []
+    for seq, change in zip(batch.seqs, batch.changes, strict=True):
+        key = (change.entity, change.id)
+        rev = accepted.get(key)
+        if rev is not None and key in answered_at and seq > answered_at[key]:
+            change = change.model_copy(update={"base_rev": rev})
+        changes.append(change)
+    return _Batch(batch.batch_id, batch.seqs, changes)
+
+
 class SyncEngine:
     def __init__(
         self,
@@ -116,31 +139,52 @@ class SyncEngine:
     # --- push ---------------------------------------------------------------------------------
 
     def push(self, report: SyncReport) -> None:
-        while True:
-            self._check_stop()
+        """Send the outbox batch by batch, keeping the server busy: while it applies batch N,
+        this thread records the answer to N-1 and stamps N+1.
+
+        Batch N+1 is sent only after N's answer, with base revisions rebased on that answer
+        (``_rebased``), exactly as the store will hold them once N is acknowledged; stamped
+        batches are always resent in order, so a crash anywhere resends the same batches."""
+        with ThreadPoolExecutor(1, thread_name_prefix="kamdesk-push") as sender:
             batch = self._next_batch()
             if batch is None:
                 return
-            request = PushRequest(batch_id=batch.batch_id, changes=batch.changes)
-            response = self._call(lambda request=request: self.client.push(request), report)
-            self._acknowledge(batch, response, report)
-            report.batches += 1
-            report.pushed += len(batch.changes)
-            self._progress(SyncProgress("push", report.pushed, self.pending_count()))
+            sending = sender.submit(self._send, batch, report)
+            while batch is not None:
+                following = self._next_batch(in_flight=batch.batch_id)
+                response = sending.result()
+                stop = self._stop_requested()
+                if following is not None and not stop:
+                    following = _rebased(following, batch, response)
+                    sending = sender.submit(self._send, following, report)
+                self._acknowledge(batch, response, report)
+                report.batches += 1
+                report.pushed += len(batch.changes)
+                self._progress(SyncProgress("push", report.pushed, self.pending_count()))
+                if stop:
+                    raise SyncStopped("stopped on request")
+                batch = following
+
+    def _send(self, batch: _Batch, report: SyncReport) -> PushResponse:
+        request = PushRequest.model_construct(batch_id=batch.batch_id, device_id=None, changes=batch.changes)
+        return self._call(lambda: self.client.push(request), report)
 
     def pending_count(self) -> int:
         with self.store.sessions() as session:
-            return len(session.scalars(select(OutboxEntry.seq).where(OutboxEntry.state == "pending")).all())
-
-    def _next_batch(self) -> _Batch | None:
-        """The stamped batch still waiting for its answer, else a newly stamped one."""
-        with self.store.sessions.begin() as session:
-            batch_id = session.scalar(
-                select(OutboxEntry.batch_id)
-                .where(OutboxEntry.state == "pending", OutboxEntry.batch_id.is_not(None))
-                .order_by(OutboxEntry.seq)
-                .limit(1)
+            return session.scalar(
+                select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state == "pending")
             )
+
+    def _next_batch(self, in_flight: str | None = None) -> _Batch | None:
+        """The oldest stamped batch still waiting for its answer (other than the one in
+        flight), else a newly stamped one."""
+        with self.store.sessions.begin() as session:
+            waiting = select(OutboxEntry.batch_id).where(
+                OutboxEntry.state == "pending", OutboxEntry.batch_id.is_not(None)
+            )
+            if in_flight is not None:
+                waiting = waiting.where(OutboxEntry.batch_id != in_flight)
+            batch_id = session.scalar(waiting.order_by(OutboxEntry.seq).limit(1))
             if batch_id is None:
                 seqs = list(
                     session.scalars(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kamdesk.models import Account, Contact, OutboxEntry
 from kamdesk.models.enums import AccountStatus
@@ -33,9 +35,13 @@ class ScriptedServer:
     pages: list[PullPage] = field(default_factory=list)
     conflict_on: set[str] = field(default_factory=set)
     calls: list[str] = field(default_factory=list)
+    base_revs: list[tuple[str, int]] = field(default_factory=list)
+    while_applying: Callable[[PushRequest], None] = lambda _request: None
 
     def push(self, request: PushRequest) -> PushResponse:
         self.calls.append(request.batch_id)
+        self.base_revs.extend((change.id, change.base_rev) for change in request.changes)
+        self.while_applying(request)
         if request.batch_id not in self.applied:
             results = []
             for change in request.changes:
@@ -123,6 +129,44 @@ def test_edits_made_while_a_batch_is_in_flight_follow_with_the_new_base_rev(stor
     server = ScriptedServer()
     _engine(store, server).push(SyncReport())
     assert server.rows[account_id] == 2
+    assert server.base_revs == [(account_id, 0), (account_id, 1)]
+
+
+def test_the_next_batch_is_ready_while_the_server_applies_one(store) -> None:
+    """Pipelined: batch N+1 is stamped during N's round trip, and sent after N's answer with the
+    revisions that answer gave (here an edit of a row the previous batch created)."""
+    ids = _accounts(store, 2)
+    engine = _engine(store, ScriptedServer(), batch_size=2)
+    engine._next_batch()  # both accounts stamped; edits now queue behind them
+    with store.sessions.begin() as session:
+        outbox.update(session, session.get(Account, ids[0]), district="开福区")
+    _accounts(store, 3)
+    stamped_during_calls: list[int] = []
+
+    def count_stamped(_request: PushRequest) -> None:
+        if len(stamped_during_calls) == 2:
+            return  # the last batch has nothing behind it
+        for _ in range(200):  # up to 2 s for the engine thread to stamp the next batch
+            with store.sessions() as session:
+                stamped = session.scalar(
+                    select(func.count(func.distinct(OutboxEntry.batch_id))).where(
+                        OutboxEntry.batch_id.is_not(None)
+                    )
+                )
+            if stamped >= 2:
+                break
+            time.sleep(0.01)
+        stamped_during_calls.append(stamped)
+
+    server = ScriptedServer(while_applying=count_stamped)
+    report = SyncReport()
+    _engine(store, server, batch_size=2).push(report)
+    assert report.applied == 6 and len(server.calls) == 3
+    assert stamped_during_calls[:2] == [2, 2]
+    assert (ids[0], 1) in server.base_revs
+    with store.sessions() as session:
+        assert session.scalars(select(OutboxEntry)).all() == []
+        assert session.get(Account, ids[0]).rev == 2
 
 
 def test_conflicts_wait_for_the_managers_choice_and_the_choice_syncs(store) -> None:

@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from kamdesk.config import Settings
 from kamdesk.errors import UserError
@@ -28,7 +28,11 @@ from kamdesk.ui.operations import run_in_background
 if TYPE_CHECKING:
     from kamdesk.domain.workspace import Workspace
     from kamdesk.store.database import Store
+    from kamdesk.ui.account_detail import AccountDetailView
     from kamdesk.ui.sync_controller import SyncController
+    from kamdesk.ui.sync_view import SyncView
+    from kamdesk.ui.today_view import TodayView
+    from kamdesk.ui.visits_view import VisitsView
 
 log = logging.getLogger("kamdesk")
 
@@ -57,65 +61,85 @@ def _report_bug(kind: type[BaseException], error: BaseException, trace: Tracebac
 
 
 def build_sections(store: Store, controller: SyncController | None = None) -> list[Section]:
+    """The window's sections. Each is built (and its module imported) when first shown; Today, the
+    start page, at attach. The Plan entry counts this week's planned visits until it is built."""
     from kamdesk.ui.alert_service import AlertService
-    from kamdesk.ui.plan_view import PlanView
-    from kamdesk.ui.portfolio_view import PortfolioView
-    from kamdesk.ui.reports_view import ReportsView
-    from kamdesk.ui.today_view import TodayView
-    from kamdesk.ui.visits_view import build_visits_view
 
     alert_service = AlertService(store.sessions)
-    team_source = None
-    if controller is not None:
-        from kamdesk.sync.team import ServerTeamAverages
 
-        team_source = ServerTeamAverages(store, controller.tokens)
+    def today() -> QWidget:
+        from kamdesk.ui.today_view import TodayView
+
+        return TodayView(alert_service, store.sessions, user_id=store.user_id, built_in_actions=False)
+
+    def portfolio() -> QWidget:
+        from kamdesk.ui.portfolio_view import PortfolioView
+
+        return PortfolioView(store.sessions, user_id=store.user_id)
+
+    def plan() -> QWidget:
+        from kamdesk.ui.plan_view import PlanView
+
+        return PlanView(alert_service, store.sessions, built_in_actions=False)
+
+    def plan_badge() -> str:
+        from kamdesk.ui.plan_view import week_badge_text
+
+        return week_badge_text(store.sessions, alert_service.now())
+
+    def visits() -> QWidget:
+        from kamdesk.ui.visits_view import build_visits_view
+
+        return build_visits_view(store)
+
+    def reports() -> QWidget:
+        from kamdesk.ui.reports_view import ReportsView
+
+        team_source = None
+        if controller is not None:
+            from kamdesk.sync.team import ServerTeamAverages
+
+            team_source = ServerTeamAverages(store, controller.tokens)
+        return ReportsView(store, team_source=team_source)
+
     sections = [
-        Section(
-            "today",
-            _("Today"),
-            lambda: TodayView(alert_service, store.sessions, user_id=store.user_id, built_in_actions=False),
-        ),
-        Section("portfolio", _("Portfolio"), lambda: PortfolioView(store.sessions, user_id=store.user_id)),
-        Section("plan", _("Plan"), lambda: PlanView(alert_service, store.sessions, built_in_actions=False)),
-        Section("visits", _("Visits"), lambda: build_visits_view(store)),
-        Section("reports", _("Reports"), lambda: ReportsView(store, team_source=team_source)),
+        Section("today", _("Today"), today),
+        Section("portfolio", _("Portfolio"), portfolio),
+        Section("plan", _("Plan"), plan, badge=plan_badge, badge_changed=alert_service.changed),
+        Section("visits", _("Visits"), visits),
+        Section("reports", _("Reports"), reports),
     ]
     if controller is not None:
-        from kamdesk.ui.sync_view import SyncView
 
-        sections.append(Section("sync", _("Sync"), lambda: SyncView(controller)))
+        def sync() -> QWidget:
+            from kamdesk.ui.sync_view import SyncView
+
+            return SyncView(controller)
+
+        sections.append(Section("sync", _("Sync"), sync))
     return sections
 
 
 def connect_sections(window: MainWindow, controller: SyncController | None = None) -> None:
     """The sections' requests to each other: an alert or a planned visit opens the visit form,
-    a submitted visit makes the alerts re-check its account and starts a sync."""
-    from kamdesk.models.enums import VisitKind
-    from kamdesk.ui.account_detail import AccountDetailView
-    from kamdesk.ui.plan_view import PlanView
-    from kamdesk.ui.portfolio_view import PortfolioView
-    from kamdesk.ui.today_view import TodayView
-    from kamdesk.ui.visits_view import VisitsView
+    a submitted visit makes the alerts re-check its account and starts a sync.
 
-    today, plan, visits_view, portfolio = (
-        window.sections.get(key) for key in ("today", "plan", "visits", "portfolio")
-    )
-    if not (
-        isinstance(today, TodayView) and isinstance(plan, PlanView) and isinstance(visits_view, VisitsView)
-    ):
-        return
+    Sections are built on first show, so each connection is made once the sections it joins
+    exist (``when_built``); a request that opens another section builds that one on the spot."""
+    from kamdesk.models.enums import VisitKind
+
+    def visits_view() -> VisitsView:
+        return window.show_section("visits")  # type: ignore[return-value]
 
     def log_visit(account_id: str, kind: str, _alert_key: str) -> None:
-        window.show_section("visits")
+        view = visits_view()
         if kind == VisitKind.PHONE:
-            visits_view.quick_phone_log(account_id)
+            view.quick_phone_log(account_id)
         else:
-            visits_view.start_visit(account_id, VisitKind(kind))
+            view.start_visit(account_id, VisitKind(kind))
 
     def open_visit(visit_id: str) -> None:
-        window.show_section("visits")
-        visits_view.open_visit(visit_id)
+        visits_view().open_visit(visit_id)
 
     def detail_opened(detail: AccountDetailView) -> None:
         from kamdesk.ui.print_actions import print_previsit_sheet
@@ -126,35 +150,45 @@ def connect_sections(window: MainWindow, controller: SyncController | None = Non
             lambda account_id: print_previsit_sheet(detail, window.store, account_id)
         )
 
-    if isinstance(portfolio, PortfolioView):
-        portfolio.detail_opened.connect(detail_opened)
-    today.log_visit_requested.connect(log_visit)
-    today.plan_visit_requested.connect(today.open_plan_dialog)
-    today.open_complaint_requested.connect(today.open_complaint)
-    today.open_visit_requested.connect(open_visit)
-    plan.open_visit_requested.connect(open_visit)
-    visits_view.visit_submitted.connect(lambda _visit, account: today.service.refresh_accounts([account]))
+    def today_built(today: TodayView) -> None:
+        today.log_visit_requested.connect(log_visit)
+        today.plan_visit_requested.connect(today.open_plan_dialog)
+        today.open_complaint_requested.connect(today.open_complaint)
+        today.open_visit_requested.connect(open_visit)
+
+    def visits_and_today_built(visits: VisitsView, today: TodayView) -> None:
+        visits.visit_submitted.connect(lambda _visit, account: today.service.refresh_accounts([account]))
+
+    window.when_built("today", today_built)
+    window.when_built("plan", lambda plan: plan.open_visit_requested.connect(open_visit))
+    window.when_built("portfolio", lambda portfolio: portfolio.detail_opened.connect(detail_opened))
+    window.when_built(("visits", "today"), visits_and_today_built)
     if controller is not None:
-        visits_view.visit_submitted.connect(lambda *_ids: controller.sync_now())
+        sync = controller.sync_now
+        window.when_built("visits", lambda visits: visits.visit_submitted.connect(lambda *_ids: sync()))
 
 
 def reopen_visits(window: MainWindow, settings: Settings) -> None:
     """After a crash the drafts are waiting: show the Visits section first, open a visit if asked."""
+    from kamdesk.domain import visits
     from kamdesk.ui.slots import slot
-    from kamdesk.ui.visits_view import VisitsView
 
-    view = window.sections.get("visits")
-    if not isinstance(view, VisitsView):
+    def visits_built(view: VisitsView) -> None:
+        view.changed.connect(window.refresh_status)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(view.close_editors)
+
+    window.when_built("visits", visits_built)
+    if window.store is None:
         return
-    view.changed.connect(window.refresh_status)
-    app = QApplication.instance()
-    if app is not None:
-        app.aboutToQuit.connect(view.close_editors)
-    if view.has_drafts() or settings.open_visit:
-        window.show_section("visits")
-    if settings.open_visit:
-        visit_id = settings.open_visit
-        QTimer.singleShot(0, slot(lambda: view.open_visit(visit_id)))
+    with window.store.sessions() as session:
+        drafts = visits.has_open_drafts(session)
+    if drafts or settings.open_visit:
+        view: VisitsView = window.show_section("visits")  # type: ignore[assignment]
+        if settings.open_visit:
+            visit_id = settings.open_visit
+            QTimer.singleShot(0, slot(lambda: view.open_visit(visit_id)))
 
 
 class Shell:
@@ -181,11 +215,13 @@ class Shell:
         self.window.set_sync_controller(self.controller)
         connect_sections(self.window, self.controller)
         reopen_visits(self.window, self.settings)
-        sync_view = self.window.sections["sync"]
-        sync_view.sign_in_requested.connect(self.ask_sign_in)  # type: ignore[attr-defined]
-        sync_view.sign_out_requested.connect(self.sign_out)  # type: ignore[attr-defined]
+        self.window.when_built("sync", self._sync_view_built)
         self.controller.auth_lost.connect(lambda reason: self.ask_sign_in(reason))
         self.controller.sync_now()
+
+    def _sync_view_built(self, view: SyncView) -> None:
+        view.sign_in_requested.connect(self.ask_sign_in)
+        view.sign_out_requested.connect(self.sign_out)
 
     def close(self) -> None:
         if self.controller is not None:
@@ -254,7 +290,8 @@ def _open_workspace(settings: Settings) -> Workspace:
 
 
 def run(settings: Settings, on_window: Callable[[MainWindow], None] | None = None) -> int:
-    """Start the app; ``on_window`` (tests, scripted runs) gets the main window once its sections exist."""
+    """Start the app; ``on_window`` (tests, scripted runs) gets the main window once the store is
+    attached (the start page built; ``window.section(key)`` builds any other)."""
     started = time.perf_counter()
     configure_logging(settings)
     app = create_application(settings)
@@ -268,7 +305,7 @@ def run(settings: Settings, on_window: Callable[[MainWindow], None] | None = Non
         if on_window is not None:
             on_window(window)
         if settings.exit_after_start:
-            print(f"portfolio_ready_at={time.time():.6f}", flush=True)
+            print(f"portfolio_ready_at={time.time():.6f} cpu_s={time.process_time():.3f}", flush=True)
             QTimer.singleShot(0, app.quit)
 
     def failed(error: BaseException) -> None:

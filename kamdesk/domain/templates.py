@@ -104,8 +104,9 @@ _PARSED: dict[tuple[str, int, str], Template] = {}
 _PARSED_LIMIT = 64
 
 
-def _parsed(row: FormTemplate) -> Template:
-    """Parse once per stored version; the row id plus its revision identifies the definition."""
+def parsed(row: FormTemplate) -> Template:
+    """The row's template, parsed once per stored version (the row id plus its revision identify
+    the definition); raises ``TemplateError`` for a definition the form engine refuses."""
     key = (row.id, row.rev, row.updated_at.isoformat() if row.updated_at else "")
     template = _PARSED.get(key)
     if template is None:
@@ -132,7 +133,7 @@ def _row(session: Session, key: str, version: int | None) -> FormTemplate:
 
 def get_template(session: Session, key: str, version: int | None = None) -> Template:
     """The parsed template ``key`` at ``version`` (the latest when ``None``)."""
-    return _parsed(_row(session, key, version))
+    return parsed(_row(session, key, version))
 
 
 def latest_version(session: Session, key: str) -> int | None:

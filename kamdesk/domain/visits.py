@@ -227,6 +227,15 @@ def open_drafts(session: Session) -> list[VisitInfo]:
     return list_visits(session, statuses=[VisitStatus.DRAFT])
 
 
+def has_open_drafts(session: Session) -> bool:
+    """Whether a draft waits to be submitted: the app then starts on the Visits section."""
+    return bool(
+        session.scalar(
+            select(Visit.id).where(Visit.deleted.is_(False), Visit.status == VisitStatus.DRAFT).limit(1)
+        )
+    )
+
+
 def account_choices(session: Session, text: str = "", limit: int = 50) -> list[tuple[str, str]]:
     """(id, name) of active accounts whose name or code contains ``text``: the account picker."""
     query = select(Account.id, Account.name).where(Account.deleted.is_(False))

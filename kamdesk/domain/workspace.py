@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kamdesk.config import Settings
-from kamdesk.domain import demo, templates
+from kamdesk.domain import (
+    # Keeps the portfolio's search index in step with every flush (a Session hook registered on
+    # import): imported with the store, not with the Portfolio section, which is built only when
+    # first shown, because edits made before that (a visit logged from Today) must reach it too.
+    account_index,  # noqa: F401
+    demo,
+    templates,
+)
 from kamdesk.store.database import Store, open_store
 
 

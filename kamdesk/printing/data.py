@@ -7,16 +7,16 @@ Datetimes are converted to Shanghai wall-clock time here: a sheet prints busines
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kamdesk.domain import templates
 from kamdesk.domain.clock import BUSINESS_TZ, add_months, business_datetime, month_start
+from kamdesk.domain.forms import Template, parse_template
 from kamdesk.domain.vocabulary import label
 from kamdesk.errors import UserError
 from kamdesk.i18n import _
@@ -32,7 +32,6 @@ from kamdesk.models import (
     Visit,
 )
 from kamdesk.models.enums import ComplaintStatus, DecisionRole, OpportunityStatus, VisitKind, VisitStatus
-from kamdesk.paths import resource
 
 BILLING_MONTHS = 6
 RECENT_VISITS = 3
@@ -136,7 +135,7 @@ class PrevisitData:
     recent_visits: list[VisitSummary]  # newest first
     complaints: list[ComplaintInfo]
     needs: list[NeedInfo]
-    template: dict[str, Any] | None  # the visit-form template JSON (docs/FORM_TEMPLATES.md)
+    template: Template | None  # the visit form, as the form engine parsed it
     planned_at: datetime | None = None  # Shanghai time, when printed for a planned visit
     visit_kind_label: str = ""
 
@@ -169,7 +168,7 @@ class VisitRecordData:
     entered_at: datetime | None
     submitted_at: datetime | None
     late_reason: str | None
-    template: dict[str, Any] | None
+    template: Template | None
     answers: dict[str, Any]
     contact_names: dict[str, str]
     product_names: dict[str, str]
@@ -425,30 +424,16 @@ def _needs(session: Session, account_ids: list[str]) -> dict[str, list[NeedInfo]
     )
 
 
-def builtin_templates() -> list[dict[str, Any]]:
-    """The templates shipped in ``resources/templates/*.json`` (unreadable files are skipped)."""
-    folder: Path = resource("templates")
-    found = []
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict) and isinstance(data.get("sections"), list):
-            found.append(data)
-    return found
-
-
 def find_template(
     session: Session,
     *,
     key: str | None = None,
     version: int | None = None,
     kind: VisitKind | None = VisitKind.ONSITE,
-) -> dict[str, Any] | None:
+) -> Template | None:
     """The template a sheet prints: the exact ``key``/``version`` when given, the newest version of
-    ``key``, else the newest published template for ``kind``; the built-in files when the store
-    has none."""
+    ``key``, else the newest published template for ``kind``; the built-in ones when the store
+    has none. Parsed by the form engine (``TemplateError`` for a definition it refuses)."""
     statement = select(FormTemplate).where(FormTemplate.deleted.is_(False))
     if key:
         statement = statement.where(FormTemplate.template_key == key)
@@ -460,14 +445,15 @@ def find_template(
         statement.order_by(FormTemplate.published_at.desc(), FormTemplate.version.desc()).limit(1)
     ).first()
     if row is not None and row.definition:
-        return dict(row.definition)
+        return templates.parsed(row)
     candidates = [
         t
-        for t in builtin_templates()
-        if (t.get("key") == key if key else kind is None or t.get("visit_kind") == kind.value)
-        and (version is None or t.get("version") == version)
+        for t in templates.builtin_definitions()
+        if (t["key"] == key if key else kind is None or t.get("visit_kind") == kind.value)
+        and (version is None or t["version"] == version)
     ]
-    return max(candidates, key=lambda t: int(t.get("version", 0)), default=None)
+    newest = max(candidates, key=lambda t: int(t["version"]), default=None)
+    return parse_template(newest) if newest is not None else None
 
 
 @dataclass(frozen=True)
@@ -536,7 +522,7 @@ def _sheet(
     parts: _AccountParts,
     *,
     today: date,
-    template: dict[str, Any] | None,
+    template: Template | None,
     kind: VisitKind,
     planned_at: datetime | None,
 ) -> PrevisitData:
@@ -649,18 +635,17 @@ def day_pack_data(session: Session, day: date, *, user_id: str | None = None) ->
     parts = _account_parts(
         session, [v.account_id for v in visits], today=day, now=business_datetime(day, time(0, 0))
     )
-    templates: dict[tuple[str | None, int | None, VisitKind], dict[str, Any] | None] = {}
+    forms: dict[tuple[str | None, int | None, VisitKind], Template | None] = {}
     entries = []
     for visit in visits:
         assert visit.planned_at is not None
         key = (visit.template_key, visit.template_version, visit.kind)
-        if key not in templates:
-            templates[key] = find_template(session, key=key[0], version=key[1], kind=key[2])
-        template = templates[key]
+        if key not in forms:
+            forms[key] = find_template(session, key=key[0], version=key[1], kind=key[2])
         sheet = _sheet(
             parts[visit.account_id],
             today=day,
-            template=dict(template) if template is not None else None,
+            template=forms[key],
             kind=visit.kind,
             planned_at=visit.planned_at,
         )

@@ -8,6 +8,7 @@ in words, with corrections marked against the record they replace.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -16,6 +17,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
 
+from kamdesk.domain.forms import FieldDef, FieldType, Template, visible_keys
+from kamdesk.domain.vocabulary import format_yuan
 from kamdesk.i18n import _
 from kamdesk.printing.data import ContactInfo, ProductInfo
 from kamdesk.printing.fonts import FONT
@@ -28,13 +31,6 @@ from kamdesk.printing.layout import (
     SheetParagraph,
     cell_style,
     sheet_styles,
-)
-from kamdesk.printing.template import (
-    FormField,
-    FormTemplateSpec,
-    answer_text,
-    condition_text,
-    visible_keys,
 )
 from kamdesk.printing.widgets import BOX, Blank, Blanks, CheckOptions, RuledLines
 
@@ -66,7 +62,75 @@ def section_bar(title: str) -> Table:
     return bar
 
 
-def _label_cell(number: int, field: FormField, condition: str) -> list[Flowable]:
+def value_text(field: FieldDef | None, value: Any) -> str:
+    """The words a condition value stands for: "是" for ``true``, an option's label."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if field is not None:
+        for option in field.options:
+            if option.value == value:
+                return option.label
+    return "" if value is None else str(value)
+
+
+def condition_text(template: Template, field: FieldDef) -> str:
+    """ "仅当「客户是否提出投诉」为「是」时填写" for a conditional field, else ''."""
+    condition = field.show_if
+    if condition is None:
+        return ""
+    source = template.fields_by_key.get(condition.field)
+    name = source.label if source else condition.field
+    values = [value_text(source, value) for value in condition.wanted]
+    if len(values) == 1:
+        return _("Fill in only if “{field}” is “{value}”").format(field=name, value=values[0])
+    return _("Fill in only if “{field}” is one of: {values}").format(field=name, values=_(", ").join(values))
+
+
+def answer_text(
+    field: FieldDef,
+    value: Any,
+    *,
+    contact_names: Mapping[str, str] | None = None,
+    product_names: Mapping[str, str] | None = None,
+) -> str:
+    """An answer in words for the visit record ('' when unanswered). Paper wording, unlike the
+    screen's ``forms.format_answer``: "¥12,345.00", "4 分（满分 5 分）", "（已删除）" for a gone contact."""
+    if value is None or value == "" or value == []:
+        return ""
+    separator = _(", ")
+    match field.type:
+        case FieldType.YESNO:
+            return value_text(None, bool(value))
+        case FieldType.MONEY:
+            return format_yuan(int(value)) if isinstance(value, int | float) else str(value)
+        case FieldType.RATING:
+            return _("{score} of 5").format(score=value)
+        case FieldType.CHOICE:
+            return value_text(field, value)
+        case FieldType.MULTI_CHOICE:
+            items = value if isinstance(value, list) else [value]
+            return separator.join(value_text(field, item) for item in items)
+        case FieldType.CONTACT | FieldType.PRODUCT:
+            names = (contact_names if field.type is FieldType.CONTACT else product_names) or {}
+            items = value if isinstance(value, list) else [value]
+            return separator.join(names.get(str(item), _("(removed)")) for item in items)
+        case FieldType.ATTACHMENT:
+            items = value if isinstance(value, list) else [value]
+            return separator.join(
+                str(item.get("name", "")) if isinstance(item, Mapping) else str(item) for item in items
+            )
+        case FieldType.DATE:
+            try:
+                return date.fromisoformat(str(value)).strftime("%Y-%m-%d")
+            except ValueError:
+                return str(value)
+        case FieldType.NUMBER:
+            return f"{value:g}" if isinstance(value, float) else str(value)
+        case _:
+            return str(value)
+
+
+def _label_cell(number: int, field: FieldDef, condition: str) -> list[Flowable]:
     styles = sheet_styles()
     required = ' <font color="#b42318">*</font>' if field.required else ""
     cell: list[Flowable] = [
@@ -118,21 +182,21 @@ def _contact_label(contact: ContactInfo) -> str:
 
 
 def _blank_answer(
-    field: FormField, contacts: list[ContactInfo], products: list[ProductInfo]
+    field: FieldDef, contacts: list[ContactInfo], products: list[ProductInfo]
 ) -> list[Flowable]:
     other = [_("Other:"), Blank()]
     match field.type:
-        case "long_text":
+        case FieldType.LONG_TEXT:
             return [RuledLines(LONG_TEXT_LINES)]
-        case "money":
+        case FieldType.MONEY:
             return [Blanks([Blank(), _("yuan")])]
-        case "date":
+        case FieldType.DATE:
             return [Blanks([Blank(18 * mm), _("year"), Blank(11 * mm), _("month"), Blank(11 * mm), _("day")])]
-        case "time":
+        case FieldType.TIME:
             return [Blanks([Blank(11 * mm), _("h"), Blank(11 * mm), _("min")])]
-        case "yesno":
+        case FieldType.YESNO:
             return [CheckOptions([_("Yes"), _("No")])]
-        case "rating":
+        case FieldType.RATING:
             return [
                 CheckOptions(
                     [
@@ -144,21 +208,21 @@ def _blank_answer(
                     ]
                 )
             ]
-        case "choice" | "multi_choice":
+        case FieldType.CHOICE | FieldType.MULTI_CHOICE:
             flowables: list[Flowable] = [check_options([o.label for o in field.options])]
-            if field.type == "multi_choice":
+            if field.type is FieldType.MULTI_CHOICE:
                 flowables.insert(0, p(_("Tick all that apply"), "muted"))
             return flowables
-        case "contact":
+        case FieldType.CONTACT:
             # Decision-makers come first; past MAX_CONTACT_BOXES the rest are written under "Other".
             shown = [_contact_label(c) for c in contacts[:MAX_CONTACT_BOXES]]
             flowables = [check_options(shown)] if shown else []
             return [*flowables, Blanks(other)]
-        case "product":
+        case FieldType.PRODUCT:
             names = [f"{item.name}（{item.category_label}）" for item in products]
             flowables = [check_options(names)] if names else []
             return [*flowables, Blanks(other)]
-        case "attachment":
+        case FieldType.ATTACHMENT:
             return [Blanks([_("Attached:"), Blank(14 * mm), _("pages"), _("Description:"), Blank()])]
         case _:
             return [Blanks([Blank()])]
@@ -177,15 +241,16 @@ _FIELD_STYLE = cell_style(
 
 
 def blank_form(
-    template: FormTemplateSpec, contacts: list[ContactInfo], products: list[ProductInfo]
+    template: Template | None, contacts: list[ContactInfo], products: list[ProductInfo]
 ) -> list[Flowable]:
-    """The whole form with space to write: one row per field, sections as shaded bars."""
+    """The whole form with space to write: one row per field, sections as shaded bars; with no
+    template, lines for notes."""
     story: list[Flowable] = [
         p(_("Fields marked * are required. Tick boxes with ✓; write clearly inside the lines."), "muted"),
         Spacer(1, 1.5 * mm),
     ]
     number = 0
-    for section in template.sections:
+    for section in template.sections if template is not None else ():
         rows: list[Flowable] = []
         for field in section.fields:
             number += 1
@@ -249,7 +314,7 @@ def answer_chunks(text: str) -> list[str]:
 
 
 def answered_form(
-    template: FormTemplateSpec,
+    template: Template,
     answers: Mapping[str, Any],
     *,
     contact_names: Mapping[str, str],

@@ -46,7 +46,8 @@ from kamdesk.printing.fonts import FONT, register_fonts
 
 PAGE_SIZE = A4
 PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN_LEFT = MARGIN_RIGHT = 16 * mm
+MARGIN = 16 * mm
+MARGIN_LEFT = MARGIN_RIGHT = MARGIN
 MARGIN_TOP = 22 * mm  # room for the repeated header
 MARGIN_BOTTOM = 18 * mm  # room for the footer
 CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT

@@ -26,7 +26,6 @@ from kamdesk.printing.layout import (
     data_table,
     sheet_styles,
 )
-from kamdesk.printing.template import parse_template
 
 BIRTHDAY_SOON_DAYS = 30
 HEADING_ROOM = 30 * mm  # a heading needs this much page left below it, or it starts a new page
@@ -361,7 +360,7 @@ def visit_form_story(data: PrevisitData) -> list[Flowable]:
     from kamdesk.printing.widgets import Blank, Blanks
 
     styles = sheet_styles()
-    template = parse_template(data.template) if data.template else None
+    template = data.template
     name = template.name if template and template.name else _("Visit record form")
     story: list[Flowable] = [
         SheetParagraph(escape(name), styles.title),
@@ -380,7 +379,7 @@ def visit_form_story(data: PrevisitData) -> list[Flowable]:
     )
     story.append(Blanks([*when, _("End:"), Blank(18 * mm), _("Place:"), Blank()]))
     story.append(Spacer(1, 3 * mm))
-    form = blank_form(template or parse_template({"sections": []}), data.contacts, data.products)
+    form = blank_form(template, data.contacts, data.products)
     # The signature lines never stand alone on a last page: they keep the last field with them.
     story.extend(form[:-2])
     story.append(KeepTogether([*form[-2:], *signature_flowables()]))

@@ -10,7 +10,9 @@ from reportlab.lib import colors
 
 from kamdesk.domain.reports.figures import ReportFigures, figure_label
 from kamdesk.i18n import _
-from kamdesk.printing.report_page import ACCENT, INK, register_report_font
+from kamdesk.printing.fonts import register_fonts
+from kamdesk.printing.layout import INK
+from kamdesk.printing.report_page import ACCENT
 
 ACTUAL = colors.HexColor("#1F5FA8")
 CADENCE = colors.HexColor("#8FB3DE")
@@ -21,17 +23,17 @@ def _drawing(width: float, height: float) -> Drawing:
     """A drawing whose default font is the embedded one (the renderer's default is Helvetica,
     which would otherwise be referenced, unembedded, by every chart)."""
     drawing = Drawing(width, height)
-    drawing.initialFontName = register_report_font()
+    drawing.initialFontName = register_fonts()
     return drawing
 
 
 def _title(drawing: Drawing, text: str, width: float, height: float) -> None:
-    drawing.add(String(0, height - 12, text, fontName=register_report_font(), fontSize=10, fillColor=ACCENT))
+    drawing.add(String(0, height - 12, text, fontName=register_fonts(), fontSize=10, fillColor=ACCENT))
 
 
 def revenue_trend_chart(figures: ReportFigures, width: float = 480, height: float = 170) -> Drawing:
     """Monthly billed revenue (in 10,000 yuan) for the 13 months ending at the report's month."""
-    font = register_report_font()
+    font = register_fonts()
     drawing = _drawing(width, height)
     _title(drawing, _("Revenue trend (10,000 yuan)"), width, height)
     trend = figures.revenue_trend
@@ -62,7 +64,7 @@ def revenue_trend_chart(figures: ReportFigures, width: float = 480, height: floa
 
 def activity_chart(figures: ReportFigures, width: float = 480, height: float = 170) -> Drawing:
     """This period's visits by kind beside what the cadence asks for and the team average."""
-    font = register_report_font()
+    font = register_fonts()
     drawing = _drawing(width, height)
     _title(drawing, _("Activity against the cadence and the team average"), width, height)
     kinds = ("onsite", "phone", "sms")

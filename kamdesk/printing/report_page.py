@@ -1,9 +1,8 @@
-"""Font, paragraph styles and page decoration of the report PDF.
+"""The report PDF's own look: its paragraph styles, colours and running head.
 
-Kept apart from the visit-sheet layout on purpose while both are built in parallel; the two are
-meant to be unified into one shared layout module. The CJK font is the bundled WenQuanYi Micro
-Hei registered as a TrueType font (``subfontIndex=0``), so ReportLab embeds a subset of it and
-the PDF prints and extracts the same everywhere.
+The page itself (A4, margins, ink and shading) and the embedded CJK font are the shared ones of
+``kamdesk.printing.layout`` and ``kamdesk.printing.fonts``; what stays here is what the report
+draws differently from the visit sheets (a blue accent, "第 x 页" without the total).
 """
 
 from __future__ import annotations
@@ -12,41 +11,23 @@ from functools import cache
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus.doctemplate import BaseDocTemplate
 
 from kamdesk.i18n import _
-from kamdesk.paths import cjk_font_file
+from kamdesk.printing.fonts import register_fonts
+from kamdesk.printing.layout import INK, MARGIN, PAGE_HEIGHT, PAGE_WIDTH
 
-REPORT_FONT = "KamdeskReportCJK"
-PAGE_SIZE = A4
-MARGIN = 16 * mm
-INK = colors.HexColor("#1F2933")
 ACCENT = colors.HexColor("#1F5FA8")
 RULE = colors.HexColor("#B8C4D0")
-SHADE = colors.HexColor("#E8EEF5")
 WARNING = colors.HexColor("#B03A2E")
 
 
 @cache
-def register_report_font() -> str:
-    """Register the embedded CJK font once per process; returns its ReportLab name."""
-    if REPORT_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(REPORT_FONT, str(cjk_font_file()), subfontIndex=0))
-        pdfmetrics.registerFontFamily(
-            REPORT_FONT, normal=REPORT_FONT, bold=REPORT_FONT, italic=REPORT_FONT, boldItalic=REPORT_FONT
-        )
-    return REPORT_FONT
-
-
-@cache
 def report_styles() -> dict[str, ParagraphStyle]:
-    font = register_report_font()
+    font = register_fonts()
     base = ParagraphStyle(
         "report-body",
         fontName=font,
@@ -78,8 +59,8 @@ def report_styles() -> dict[str, ParagraphStyle]:
 
 def decorate_page(canvas: Canvas, document: BaseDocTemplate, *, heading: str, status: str) -> None:
     """Running head (report and status) and page number on every page."""
-    font = register_report_font()
-    width, height = PAGE_SIZE
+    font = register_fonts()
+    width, height = PAGE_WIDTH, PAGE_HEIGHT
     canvas.saveState()
     canvas.setFont(font, 8)
     canvas.setFillColor(INK)

@@ -37,17 +37,10 @@ from kamdesk.domain.reports.rules import requirements
 from kamdesk.domain.reports.service import ReportDocument
 from kamdesk.domain.vocabulary import format_yuan
 from kamdesk.i18n import _
+from kamdesk.printing.fonts import register_fonts
+from kamdesk.printing.layout import CONTENT_WIDTH, INK, MARGIN, PAGE_SIZE, SHADE
 from kamdesk.printing.report_charts import activity_chart, revenue_trend_chart
-from kamdesk.printing.report_page import (
-    INK,
-    MARGIN,
-    PAGE_SIZE,
-    RULE,
-    SHADE,
-    decorate_page,
-    register_report_font,
-    report_styles,
-)
+from kamdesk.printing.report_page import RULE, decorate_page, report_styles
 
 RECORD_LIMIT = 12
 """Records listed under a figure in the PDF; the XLSX detail sheet carries every one."""
@@ -60,7 +53,6 @@ LISTED = (
     "needs.common",
     "competitors.notes",
 )
-CONTENT_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
 
 
 def _p(text: str, style: str = "body") -> Paragraph:
@@ -70,7 +62,7 @@ def _p(text: str, style: str = "body") -> Paragraph:
 def _table(rows: list[list[object]], widths: list[float], *, header: bool = True) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
     commands: list[tuple[object, ...]] = [
-        ("FONTNAME", (0, 0), (-1, -1), register_report_font()),
+        ("FONTNAME", (0, 0), (-1, -1), register_fonts()),
         ("FONTSIZE", (0, 0), (-1, -1), 8.5),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -246,7 +238,7 @@ def build_story(document: ReportDocument) -> Iterable[Flowable]:
 
 def write_report_pdf(document: ReportDocument, path: Path) -> Path:
     """Write ``document`` to ``path`` as an A4 PDF and return it."""
-    register_report_font()
+    register_fonts()
     path.parent.mkdir(parents=True, exist_ok=True)
     heading = period_title(document.period) + (f" · {document.author_name}" if document.author_name else "")
     template = BaseDocTemplate(
@@ -259,7 +251,7 @@ def write_report_pdf(document: ReportDocument, path: Path) -> Path:
         title=period_title(document.period),
         author=document.author_name or "kamdesk",
         creator="kamdesk",
-        initialFontName=register_report_font(),  # else every page references unembedded Helvetica
+        initialFontName=register_fonts(),  # else every page references unembedded Helvetica
         initialFontSize=9.5,
     )
     frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height, id="body")

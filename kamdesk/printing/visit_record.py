@@ -21,7 +21,6 @@ from kamdesk.printing.layout import (
     cell_style,
     sheet_styles,
 )
-from kamdesk.printing.template import parse_template
 
 MOMENT = "%Y-%m-%d %H:%M"
 
@@ -116,7 +115,7 @@ def _facts(data: VisitRecordData) -> Table:
 
 def visit_record_story(data: VisitRecordData) -> list[Flowable]:
     styles = sheet_styles()
-    template = parse_template(data.template) if data.template else None
+    template = data.template
     story: list[Flowable] = [
         Paragraph(escape(_("Visit record")), styles.muted),
         Paragraph(escape(template.name if template and template.name else data.kind_label), styles.title),

@@ -5,11 +5,20 @@ transaction, not only submits: a manager's store sees a few small transactions a
 fsync each costs nothing noticeable and no committed change can be lost. pysqlite's own implicit
 transaction handling is switched off so SQLAlchemy emits BEGIN itself (SQLAlchemy's documented
 recipe): SAVEPOINTs and rollbacks then behave exactly.
+
+Write transactions (``sessions.begin()``, how every change is made) start with BEGIN IMMEDIATE,
+reads (``sessions()``) with a deferred BEGIN. A deferred transaction takes a read lock and upgrades
+it at its first write; SQLite never waits for that upgrade (it could deadlock) but fails at once
+with "database is locked" when another connection is writing, whatever the busy timeout. Taking the
+write lock up front makes a second writer (the GUI thread while a worker syncs) wait for the first
+on the busy timeout instead. In WAL mode readers never wait for a writer, so reads stay deferred.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +26,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 5000
+WRITE_OPTION = "kamdesk_write"
+"""Execution option: transactions on a connection carrying it begin with BEGIN IMMEDIATE."""
 
 
 def _configure_connection(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -30,7 +41,27 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: Any) ->
 
 
 def _begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    write = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def write_engine(engine: Engine) -> Engine:
+    """``engine`` (same pool) for writers: each transaction begins with BEGIN IMMEDIATE."""
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
+class StoreSessions(sessionmaker[Session]):
+    """The store's sessions: ``begin()`` is a write transaction (BEGIN IMMEDIATE), committed when
+    the block ends; a plain session (``sessions()``) is for reading and begins deferred."""
+
+    def __init__(self, engine: Engine, **kw: Any) -> None:
+        super().__init__(engine, **kw)
+        self.write_bind = write_engine(engine)
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:  # type: ignore[override]
+        with self(bind=self.write_bind) as session, session.begin():
+            yield session
 
 
 def create_store_engine(path: Path | str) -> Engine:
@@ -43,10 +74,10 @@ def create_store_engine(path: Path | str) -> Engine:
     return engine
 
 
-def make_session_factory(engine: Engine, *, user_id: str | None = None) -> sessionmaker[Session]:
+def make_session_factory(engine: Engine, *, user_id: str | None = None) -> StoreSessions:
     """Sessions whose synced writes must go through the outbox; new rows are owned by ``user_id``."""
     from kamdesk.store.outbox import USER_KEY, install_outbox_guard
 
-    factory = sessionmaker(engine, expire_on_commit=False, info={USER_KEY: user_id})
+    factory = StoreSessions(engine, expire_on_commit=False, info={USER_KEY: user_id})
     install_outbox_guard(factory)
     return factory

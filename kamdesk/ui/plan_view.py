@@ -7,7 +7,7 @@ moving and dropping are single small transactions through the outbox.
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -75,6 +75,17 @@ def _table(model: RowsModel, parent: QWidget, stretch: int) -> QTableView:  # ty
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
+
+
+def _badge_text(planned: int) -> str:
+    return _("Plan ({count})").format(count=planned) if planned else _("Plan")
+
+
+def week_badge_text(sessions: sessionmaker[Session], now: datetime) -> str:
+    """The navigation entry before the view is built: the visits planned this week, as it shows them."""
+    start = planning.week_start(business_today(now))
+    with sessions() as session:
+        return _badge_text(len(planning.planned_visits(session, start, start + timedelta(days=6))))
 
 
 class PlanView(QWidget):
@@ -221,8 +232,7 @@ class PlanView(QWidget):
         self.show_week(self.week)
 
     def badge_text(self) -> str:
-        count = getattr(self, "planned_count", 0)
-        return _("Plan ({count})").format(count=count) if count else _("Plan")
+        return _badge_text(getattr(self, "planned_count", 0))
 
     def selected_visit_id(self) -> str | None:
         for day_list in self.day_lists:

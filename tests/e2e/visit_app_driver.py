@@ -133,7 +133,7 @@ def main() -> None:
     set_language(settings.language)
 
     def on_window(window: MainWindow) -> None:
-        view = window.sections["visits"]
+        view = window.section("visits")
         assert isinstance(view, VisitsView)
         say("STARTED")
         if mode == "type":

@@ -35,7 +35,7 @@ def _first_account_id(store) -> str:
 
 def test_an_alert_action_opens_the_phone_visit_form(window, demo_store, qtbot) -> None:
     account_id = _first_account_id(demo_store)
-    today, visits_view = window.sections["today"], window.sections["visits"]
+    today, visits_view = window.section("today"), window.section("visits")
     connect_sections(window)
     today.log_visit_requested.emit(account_id, VisitKind.PHONE.value, "visit_overdue:x")
     [(visit_id, editor)] = visits_view.editors.items()
@@ -54,14 +54,14 @@ def test_a_planned_visit_opens_in_the_visit_form(window, demo_store, qtbot) -> N
     with demo_store.sessions.begin() as session:
         planned = visits.plan(session, account_id, VisitKind.ONSITE, visits.utcnow())
     connect_sections(window)
-    window.sections["plan"].open_visit_requested.emit(planned.id)
-    assert planned.id in window.sections["visits"].editors
-    qtbot.addWidget(window.sections["visits"].editors[planned.id])
+    window.section("plan").open_visit_requested.emit(planned.id)
+    assert planned.id in window.section("visits").editors
+    qtbot.addWidget(window.section("visits").editors[planned.id])
 
 
 def test_a_submitted_visit_makes_the_alerts_recheck_its_account(window, demo_store, qtbot) -> None:
     account_id = _first_account_id(demo_store)
-    today, visits_view = window.sections["today"], window.sections["visits"]
+    today, visits_view = window.section("today"), window.section("visits")
     checked: list[list[str]] = []
     today.service.refresh_accounts = lambda ids: checked.append(list(ids))  # type: ignore[method-assign]
     connect_sections(window)
@@ -79,14 +79,14 @@ def test_the_visit_form_and_the_plan_print(window, demo_store, qtbot) -> None:
     account_id = _first_account_id(demo_store)
     with demo_store.sessions.begin() as session:
         planned = visits.plan(session, account_id, VisitKind.ONSITE, visits.utcnow())
-    window.sections["plan"].open_visit_requested.emit(planned.id)
-    editor = window.sections["visits"].editors[planned.id]
+    window.section("plan").open_visit_requested.emit(planned.id)
+    editor = window.section("visits").editors[planned.id]
     qtbot.addWidget(editor)
     record = editor.print_record()
     with qtbot.waitSignal(record.ready, timeout=60_000) as done:
         pass
     qtbot.addWidget(done.args[0])
-    pack = window.sections["plan"].print_day()
+    pack = window.section("plan").print_day()
     with qtbot.waitSignal(pack.ready, timeout=60_000) as done:
         pass
     qtbot.addWidget(done.args[0])
@@ -99,10 +99,103 @@ def test_account_detail_offers_start_visit_and_print(window, demo_store, qtbot) 
     account_id = _first_account_id(demo_store)
     detail = AccountDetailView(demo_store.sessions, account_id)
     qtbot.addWidget(detail)
-    window.sections["portfolio"].detail_opened.emit(detail)
+    window.section("portfolio").detail_opened.emit(detail)
     assert detail.start_visit_action.isVisible() or not detail.actions_bar.isHidden()
     detail.start_visit_requested.emit(account_id)
-    [(visit_id, editor)] = window.sections["visits"].editors.items()
+    [(visit_id, editor)] = window.section("visits").editors.items()
     qtbot.addWidget(editor)
     with demo_store.sessions() as session:
         assert session.get(Visit, visit_id).kind == VisitKind.ONSITE
+
+
+class RecordingController:
+    """Stands in for the sync controller: counts the syncs a submit starts."""
+
+    def __init__(self) -> None:
+        self.syncs = 0
+
+    def sync_now(self) -> bool:
+        self.syncs += 1
+        return True
+
+
+def test_only_the_start_page_is_built_at_attach(window) -> None:
+    assert list(window.sections) == ["today"]
+    assert window.stack.currentWidget() is window.sections["today"]
+    entries = [window.navigation.item(row).text() for row in range(window.navigation.count())]
+    assert [entry.split(" (")[0] for entry in entries] == ["Today", "Portfolio", "Plan", "Visits", "Reports"]
+
+
+def test_a_section_is_built_when_first_shown_and_only_once(window) -> None:
+    assert not window.is_built("reports")
+    window.navigation.setCurrentRow(4)  # the manager clicks "Reports"
+    reports = window.sections["reports"]
+    assert window.stack.currentWidget() is reports
+    window.navigation.setCurrentRow(0)
+    window.navigation.setCurrentRow(4)
+    assert window.sections["reports"] is reports and window.stack.currentWidget() is reports
+    assert sorted(window.sections) == ["reports", "today"]
+
+
+def test_the_plan_entry_counts_the_weeks_visits_before_the_plan_is_built(window, demo_store) -> None:
+    from kamdesk.domain import visits
+
+    def entry() -> str:
+        return window.navigation.item(2).text()
+
+    def planned_now() -> None:
+        with demo_store.sessions.begin() as session:
+            visits.plan(session, _first_account_id(demo_store), VisitKind.ONSITE, visits.utcnow())
+
+    before = entry()
+    planned_now()
+    window.section("today").service.changed.emit()  # the alerts re-checked after the plan changed
+    after = entry()
+    count = int(before.removeprefix("Plan (").removesuffix(")")) if "(" in before else 0
+    assert after == f"Plan ({count + 1})"
+    assert not window.is_built("plan")
+    plan = window.show_section("plan")
+    assert plan.badge_text() == after == entry()
+    planned_now()
+    plan.reload()  # once built, the view keeps its entry up to date itself
+    assert entry() == f"Plan ({count + 2})"
+
+
+def test_an_alert_opens_the_visit_form_in_a_visits_section_built_on_demand(window, demo_store, qtbot) -> None:
+    account_id = _first_account_id(demo_store)
+    controller = RecordingController()
+    connect_sections(window, controller)  # type: ignore[arg-type]
+    assert not window.is_built("visits")
+    today = window.section("today")
+    checked: list[list[str]] = []
+    today.service.refresh_accounts = lambda ids: checked.append(list(ids))  # type: ignore[method-assign]
+    today.log_visit_requested.emit(account_id, VisitKind.PHONE.value, "visit_overdue:x")
+    visits_view = window.sections["visits"]
+    assert window.stack.currentWidget() is visits_view
+    [(visit_id, editor)] = visits_view.editors.items()
+    qtbot.addWidget(editor)
+    editor.submitted.emit(visit_id)  # wired when Visits was built, after connect_sections ran
+    assert checked == [[account_id]] and controller.syncs == 1
+
+
+def test_the_sync_page_signs_in_and_out_once_it_is_built(qtbot, demo_store) -> None:
+    from kamdesk.app import Shell
+    from kamdesk.domain.workspace import Workspace
+
+    settings = load_settings(["--lang", "en"], {})
+    app = create_application(settings)
+    main = MainWindow()
+    qtbot.addWidget(main)
+    shell = Shell(app, main, settings)
+    asked: list[str] = []
+    shell.ask_sign_in = lambda reason="": asked.append("sign in")  # type: ignore[method-assign]
+    shell.sign_out = lambda: asked.append("sign out")  # type: ignore[method-assign]
+    shell.attach(Workspace(demo_store, demo=True))
+    try:
+        assert not main.is_built("sync")
+        sync_view = main.show_section("sync")
+        sync_view.sign_in_requested.emit()
+        sync_view.sign_out_requested.emit()
+        assert asked == ["sign in", "sign out"]
+    finally:
+        shell.controller.stop()

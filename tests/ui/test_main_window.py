@@ -21,14 +21,14 @@ def window(qtbot, demo_store):
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
-    view = main.sections["portfolio"]
+    view = main.show_section("portfolio")
     qtbot.waitUntil(lambda: not view.model.loading and not view.model.counting, timeout=20000)
     return main
 
 
 def test_main_window_opens_on_the_portfolio(window) -> None:
     view = window.sections["portfolio"]
-    assert window.navigation.count() == len(window.sections)
+    assert window.navigation.count() == len(window.declared)
     assert view.model.rowCount() == 60
     assert view.count_label.text() == "60 accounts"
     assert "Demo portfolio" in window.mode_label.text()
@@ -74,7 +74,7 @@ def test_window_renders_chinese_with_the_bundled_font(qtbot, demo_store, tmp_pat
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
-    view = main.sections["portfolio"]
+    view = main.show_section("portfolio")
     qtbot.waitUntil(lambda: not view.model.loading and not view.model.counting, timeout=20000)
     assert "WenQuanYi Micro Hei" in QFontDatabase.families()
     assert app.font().family() == "WenQuanYi Micro Hei"
@@ -106,3 +106,29 @@ def test_model_fetches_pages_lazily(qtbot, store) -> None:
         model.fetchMore(model.index(-1, -1))
     assert model.rowCount() == model.total
     assert not model.canFetchMore(model.index(-1, -1))
+
+
+def test_when_built_waits_for_every_section_it_joins(qtbot, demo_store) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from kamdesk.ui.main_window import Section
+
+    built: list[str] = []
+
+    def section(key: str) -> Section:
+        return Section(key, key, lambda: built.append(key) or QLabel(key))
+
+    main = MainWindow(demo_store, [section("first"), section("second"), section("third")], demo=True)
+    qtbot.addWidget(main)
+    joined: list[tuple[str, str]] = []
+    main.when_built(("second", "third"), lambda a, b: joined.append((a.text(), b.text())))
+    main.when_built("first", lambda first: joined.append((first.text(), "")))
+    assert built == ["first"] and joined == [("first", "")]
+    main.show_section("third")
+    assert joined == [("first", "")]
+    main.section("second")
+    assert joined == [("first", ""), ("second", "third")]
+    main.section("second")
+    assert built == ["first", "third", "second"] and len(joined) == 2
+    with pytest.raises(KeyError):
+        main.when_built("fourth", lambda _w: None)

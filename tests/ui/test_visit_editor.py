@@ -330,7 +330,7 @@ def test_app_start_shows_drafts_first_and_opens_the_visit_asked_for(qtbot, visit
     window = MainWindow(visit_store, build_sections(visit_store), demo=True)
     qtbot.addWidget(window)
     reopen_visits(window, load_settings(["--open-visit", draft.id], {}))
-    view = window.sections["visits"]
+    view = window.section("visits")
     assert window.stack.currentWidget() is view
     qtbot.waitUntil(lambda: draft.id in view.editors)
     qtbot.addWidget(view.editors[draft.id])

@@ -107,11 +107,15 @@ class Condition:
     equals: Any = None
     values: tuple[Any, ...] | None = None
 
+    @property
+    def wanted(self) -> tuple[Any, ...]:
+        """The answers that show the field (``equals`` as a one-value tuple)."""
+        return self.values if self.values is not None else (self.equals,)
+
     def holds(self, answer: Any) -> bool:
-        wanted = self.values if self.values is not None else (self.equals,)
         if isinstance(answer, list):
-            return any(_same(item, w) for item in answer for w in wanted)
-        return answer is not None and any(_same(answer, w) for w in wanted)
+            return any(_same(item, w) for item in answer for w in self.wanted)
+        return answer is not None and any(_same(answer, w) for w in self.wanted)
 
 
 def _same(answer: Any, wanted: Any) -> bool:

@@ -3,9 +3,12 @@ from __future__ import annotations
 import json
 from datetime import date, time
 
+import pytest
+
+from kamdesk.domain import templates
 from kamdesk.domain.clock import business_datetime
+from kamdesk.domain.forms import TemplateError
 from kamdesk.models.enums import VisitStatus
-from kamdesk.printing import data as printing_data
 from kamdesk.printing.data import day_pack_data, find_template, previsit_data
 from kamdesk.printing.form_sheet import answer_chunks
 from kamdesk.printing.previsit import birthday_text, contract_text, next_birthday
@@ -74,16 +77,28 @@ def test_the_template_comes_from_the_store_then_the_shipped_files(store, tmp_pat
     folder.mkdir()
     shipped = seed.small_template("shipped_form", 3)
     (folder / "shipped.json").write_text(json.dumps(shipped, ensure_ascii=False), encoding="utf-8")
-    (folder / "broken.json").write_text("{not json", encoding="utf-8")
-    monkeypatch.setattr(printing_data, "resource", lambda *parts: folder)
+    monkeypatch.setattr(templates, "resource", lambda *parts: folder)
     with store.sessions() as session:
-        assert find_template(session)["key"] == "shipped_form"
+        assert find_template(session).key == "shipped_form"
     with store.sessions.begin() as session:
         seed.add_template(session, seed.small_template("store_form", 1))
     with store.sessions() as session:
-        assert find_template(session)["key"] == "store_form"
-        assert find_template(session, key="shipped_form", version=3)["version"] == 3
+        found = find_template(session)
+        assert (found.key, found.name) == ("store_form", "大客户上门回访表")
+        assert found.field("complaint").show_if is not None  # the form engine's model
+        assert find_template(session, key="shipped_form", version=3).version == 3
         assert find_template(session, key="nothing") is None
+
+
+def test_a_template_the_form_engine_refuses_is_not_printed(store) -> None:
+    """The sheets print the form the visit editor shows; a definition it cannot show (here a field
+    type this version does not know) is refused with the form engine's words, not guessed at."""
+    definition = seed.small_template("gps_form", 1)
+    definition["sections"][0]["fields"].append({"key": "where", "type": "gps", "label": "定位"})
+    with store.sessions.begin() as session:
+        seed.add_template(session, definition)
+    with store.sessions() as session, pytest.raises(TemplateError, match="gps"):
+        find_template(session, key="gps_form")
 
 
 def test_birthdays_and_contract_ends_are_flagged(chinese) -> None:
@@ -125,7 +140,7 @@ def test_a_day_pack_read_in_bulk_holds_each_accounts_own_sheet(demo_store) -> No
                 session,
                 entry.sheet.account.id,
                 today=seed.TODAY,
-                template_key=entry.sheet.template.get("key") if entry.sheet.template else None,
+                template_key=entry.sheet.template.key if entry.sheet.template else None,
                 planned_at=business_datetime(seed.TODAY, time(0, 0)),
             )
             assert entry.sheet.contacts and entry.sheet.recent_visits

@@ -8,12 +8,12 @@ from datetime import time
 import pytest
 
 from kamdesk.domain.clock import business_datetime
+from kamdesk.domain.forms import parse_template
 from kamdesk.models.enums import VisitStatus
 from kamdesk.printing import sheets
 from kamdesk.printing.data import previsit_data
 from kamdesk.printing.layout import MARGIN_LEFT, MARGIN_RIGHT, PAGE_HEIGHT, PAGE_WIDTH
 from kamdesk.printing.previsit import build_previsit_sheet
-from kamdesk.printing.template import parse_template
 from tests.unit.printing import seed
 from tests.unit.printing.pdfcheck import (
     HAS_POPPLER,
@@ -109,12 +109,12 @@ def test_every_page_repeats_the_header_and_says_page_x_of_y(sample) -> None:
 
 
 def test_an_80_field_form_paginates_without_losing_a_label(sample) -> None:
-    big = seed.big_template(80)
+    big = parse_template(seed.big_template(80))
     pdf = _previsit(sample, template=big)
-    labels = [field.label for field in parse_template(big).fields]
+    labels = [field.label for field in big.fields]
     assert len(labels) == 80
     assert_contains(pdf, *labels, "八十项回访表")
-    conditional = [f for f in parse_template(big).fields if f.show_if]
+    conditional = [f for f in big.fields if f.show_if]
     assert conditional
     for text in texts(pdf):
         assert text.count("仅当") == len(conditional)
@@ -128,7 +128,7 @@ def test_an_account_with_40_contacts_flows_onto_further_pages(store, chinese) ->
         account_id = seed.add_account(session, contacts=40)
     with store.sessions() as session:
         data = previsit_data(session, account_id, today=seed.TODAY)
-    data = dataclasses.replace(data, template=seed.small_template())
+    data = dataclasses.replace(data, template=parse_template(seed.small_template()))
     pdf = build_previsit_sheet(data)
     names = [contact.name for contact in data.contacts]
     assert len(names) == 40

@@ -199,6 +199,12 @@ def test_conditions_equals_in_and_multi_choice_membership():
     assert "cloud_note" not in visible_keys(TEMPLATE, {"vas": ["a"]})
 
 
+def test_a_number_never_meets_a_yes_no_condition():
+    # Python says 0 == False; "why" shows only for the answer false
+    assert "why" not in visible_keys(TEMPLATE, {"ok": 0})
+    assert "why" in visible_keys(TEMPLATE, {"ok": False})
+
+
 def test_field_hidden_because_its_controlling_field_is_hidden():
     # escalate depends on why, which is hidden while ok is true
     assert "escalate" not in visible_keys(TEMPLATE, {"ok": True, "why": "x"})

@@ -23,6 +23,7 @@ from kamdesk.models.enums import AccountStatus
 from kamdesk.models.wire import fields_from_wire
 from kamdesk.store import state
 from kamdesk.store.database import Store
+from kamdesk.store.engine import write_engine
 from kamdesk.store.outbox import applying_remote
 from kamdesk.sync.protocol import PulledRow
 
@@ -32,7 +33,7 @@ PULL_CURSOR = "pull_cursor"
 @contextmanager
 def remote_session(store: Store) -> Iterator[Session]:
     """One transaction for server rows, with foreign keys off on its connection."""
-    with store.engine.connect() as connection:
+    with write_engine(store.engine).connect() as connection:  # BEGIN IMMEDIATE, like every writer
         raw = connection.connection.driver_connection
         raw.execute("PRAGMA foreign_keys=OFF")  # before BEGIN, or SQLite ignores it
         try:

@@ -253,11 +253,13 @@ class ReportsView(QWidget):
         day: date = self.day_edit.date().toPython()  # type: ignore[assignment]
 
         def work() -> _Opened:
-            with self.store.sessions.begin() as session:
+            with self.store.sessions() as session:  # the long part reads only: no write lock held
                 scope = self._scope(session)
                 period = reports.period_of(kind, day)
                 team = self.team_source.averages(session, period)
-                document = reports.build_report(session, kind, day, scope, team)
+                figures = reports.compute_figures(session, period, scope, team)
+            with self.store.sessions.begin() as session:
+                document = reports.build_report(session, kind, day, scope, team, figures=figures)
                 return _Opened(document, self._accounts(session, scope), reports.list_reports(session, scope))
 
         self._say(_("Computing the report…"))

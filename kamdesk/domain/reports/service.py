@@ -179,14 +179,18 @@ def build_report(
     team: TeamAverages | None = None,
     *,
     now: datetime | None = None,
+    figures: ReportFigures | None = None,
 ) -> ReportDocument:
     """The report of the period holding ``day``: a submitted one as it is, a draft with fresh
-    figures, or a new draft that starts from last period's plan (and, for a month, its weeks)."""
+    figures, or a new draft that starts from last period's plan (and, for a month, its weeks).
+
+    ``figures`` computed beforehand in a read transaction keep this write transaction short."""
     period = period_of(kind, day)
     existing = _find(session, period, scope)
     if existing is not None and existing.status is ReportStatus.SUBMITTED:
         return _document(existing)
-    figures = compute_figures(session, period, scope, team, now=now)
+    if figures is None:
+        figures = compute_figures(session, period, scope, team, now=now)
     if existing is not None:
         outbox.update(session, existing, figures=figures.to_json())
         return _document(existing)

@@ -17,6 +17,8 @@ from sqlalchemy import Dialect, Engine, Table, create_engine, event, insert, tex
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from kamdesk.models.wire import json_default
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _IMMEDIATE = "kamdesk_immediate"
 
@@ -55,9 +57,10 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
 
     PostgreSQL gets the rows as one JSON parameter expanded by ``json_populate_recordset``:
     psycopg's per-row executemany and SQLAlchemy's multi-VALUES statements (thousands of
-    placeholders, parsed in Python) both cost more than the rest of a push. Values must be
-    JSON-safe (``kamdesk.models.wire.value_to_wire``). SQLite uses the driver's executemany with
-    the columns' own bind processors. Every row carries the same keys, defaults already applied.
+    placeholders, parsed in Python) both cost more than the rest of a push. Values are
+    JSON-safe, or dates, times and enums (``kamdesk.models.wire.json_default``). SQLite uses the
+    driver's executemany with the columns' own bind processors. Every row carries the same keys,
+    defaults already applied.
     """
     if not rows:
         return
@@ -68,7 +71,7 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
             f'INSERT INTO "{table.name}" ({names}) '
             f'SELECT {names} FROM json_populate_recordset(NULL::"{table.name}", CAST(:rows AS json))'
         )
-        session.execute(statement, {"rows": json.dumps([_wire(row) for row in rows], ensure_ascii=False)})
+        session.execute(statement, {"rows": json.dumps(rows, ensure_ascii=False, default=json_default)})
         return
     if session.get_bind().dialect.name == "sqlite":
         columns = tuple(rows[0])
@@ -99,12 +102,6 @@ def _sqlite_insert(table: Table, columns: tuple[str, ...], dialect: Dialect) -> 
 
 
 _SQLITE_INSERTS: dict[tuple[str, tuple[str, ...]], tuple[str, list[Any]]] = {}
-
-
-def _wire(row: dict[str, Any]) -> dict[str, Any]:
-    from kamdesk.models.wire import value_to_wire
-
-    return {key: value_to_wire(value) for key, value in row.items()}
 
 
 class Database:

@@ -32,7 +32,7 @@ from kamdesk.sync.retry import RetryPolicy
 log = logging.getLogger("kamdesk.sync")
 
 LAST_SYNC = "last_sync_at"
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 PAGE_SIZE = 1000
 
 

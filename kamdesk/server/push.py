@@ -116,7 +116,7 @@ def push(database: Database, caller: Caller, request: PushRequest) -> PushRespon
                     user_id=caller.user_id,
                     device_id=caller.device_id,
                     change_count=len(request.changes),
-                    response={},
+                    response="",
                 )
                 session.add(batch_row)
                 try:
@@ -124,7 +124,7 @@ def push(database: Database, caller: Caller, request: PushRequest) -> PushRespon
                 except IntegrityError:
                     raise _Claimed() from None
                 response, recorder = _apply(session, caller, request, careful=careful)
-                batch_row.response = response.model_dump(mode="json")
+                batch_row.response = response.model_dump_json()
                 session.flush()
                 # Last: take change-log positions. The counter row stays locked until the
                 # commit right after, so nothing else may happen in between.
@@ -153,7 +153,7 @@ def _stored_response(database: Database, caller: Caller, batch_id: str) -> PushR
             return None
         if stored.user_id != caller.user_id:
             raise ApiError(409, "batch_id_taken", "This batch id was used by another user; use a new one.")
-        response = PushResponse.model_validate(stored.response)
+        response = PushResponse.model_validate_json(stored.response)
         return response.model_copy(update={"replayed": True})
 
 

@@ -8,9 +8,8 @@ batches and login attempts.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, MetaData, String
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kamdesk.models import User
@@ -108,7 +107,8 @@ class ProcessedBatch(ServerBase):
     device_id: Mapped[str | None] = mapped_column(String(36))
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     change_count: Mapped[int] = mapped_column(Integer)
-    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    response: Mapped[str] = mapped_column(Text)
+    """The ``PushResponse`` as sent, JSON text (kept as text: it is only ever replayed)."""
 
 
 class AccountHandover(ServerBase):

@@ -68,7 +68,12 @@ class SyncClient:
         self._send("POST", "/v1/auth/logout")
 
     def push(self, request: PushRequest) -> PushResponse:
-        return self._parse(self._send("POST", "/v1/sync/push", body=request), PushResponse)
+        return self.push_encoded(request.model_dump_json().encode())
+
+    def push_encoded(self, body: bytes) -> PushResponse:
+        """A push whose ``PushRequest`` JSON the caller has written (the engine splices stored
+        payloads into it)."""
+        return self._parse(self._send("POST", "/v1/sync/push", content=body), PushResponse)
 
     def pull(self, since: int, limit: int) -> PullPage:
         response = self._send("GET", "/v1/sync/pull", params={"since": since, "limit": limit})
@@ -86,6 +91,7 @@ class SyncClient:
         path: str,
         *,
         body: BaseModel | None = None,
+        content: bytes | None = None,
         params: dict[str, Any] | None = None,
         authenticated: bool = True,
     ) -> httpx.Response:
@@ -94,9 +100,9 @@ class SyncClient:
             if not self.token:
                 raise AuthenticationError("not signed in")
             headers["Authorization"] = f"Bearer {self.token}"
-        content: bytes | None = None
         if body is not None:
             content = body.model_dump_json().encode()
+        if content is not None:
             headers["Content-Type"] = "application/json"
             if len(content) > GZIP_THRESHOLD:
                 content = gzip.compress(content, compresslevel=5)

@@ -9,13 +9,15 @@ Every step is a short transaction, so a sync can be killed at any point and resu
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import Text, bindparam, delete, func, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from kamdesk.models import SYNCED_MODELS, OutboxEntry, utcnow
@@ -26,13 +28,13 @@ from kamdesk.store.outbox import applying_remote
 from kamdesk.sync.apply import apply_page, read_cursor
 from kamdesk.sync.client import SyncClient
 from kamdesk.sync.errors import SyncStopped, TransientError
-from kamdesk.sync.protocol import Change, ChangeResult, ChangeStatus, PushRequest, PushResponse
+from kamdesk.sync.protocol import ChangeResult, ChangeStatus, PushResponse
 from kamdesk.sync.retry import RetryPolicy
 
 log = logging.getLogger("kamdesk.sync")
 
 LAST_SYNC = "last_sync_at"
-BATCH_SIZE = 1000
+BATCH_SIZE = 500
 PAGE_SIZE = 1000
 
 
@@ -76,11 +78,35 @@ def _refusal(entry: _Entry, state_name: str, result: ChangeResult) -> dict[str, 
     return {"b_seq": entry.seq, "state": state_name, "result": result.model_dump(mode="json")}
 
 
+class _Outgoing(NamedTuple):
+    """One outbox entry as it goes on the wire; ``payload`` is the stored JSON text, spliced
+    into the request as it is (decoding and re-encoding 500 payloads cost more than the rest)."""
+
+    seq: int
+    entity: str
+    entity_id: str
+    op: str
+    base_rev: int
+    payload: str
+
+
 @dataclass(frozen=True)
 class _Batch:
     batch_id: str
-    seqs: list[int]
-    changes: list[Change]
+    entries: list[_Outgoing]
+
+    @property
+    def seqs(self) -> list[int]:
+        return [entry.seq for entry in self.entries]
+
+    def encoded(self) -> bytes:
+        """The push request body (``protocol.PushRequest``)."""
+        changes = ",".join(
+            f'{{"entity":{json.dumps(e.entity)},"id":{json.dumps(e.entity_id)},"op":{json.dumps(e.op)},'
+            f'"base_rev":{int(e.base_rev)},"fields":{e.payload}}}'
+            for e in self.entries
+        )
+        return f'{{"batch_id":{json.dumps(self.batch_id)},"changes":[{changes}]}}'.encode()
 
 
 def _rebased(batch: _Batch, answered: _Batch, response: PushResponse) -> _Batch:
@@ -94,15 +120,15 @@ def _rebased(batch: _Batch, answered: _Batch, response: PushResponse) -> _Batch:
     }
     if not accepted:
         return batch
-    answered_at = {(c.entity, c.id): seq for seq, c in zip(answered.seqs, answered.changes, strict=True)}
-    changes = []
-    for seq, change in zip(batch.seqs, batch.changes, strict=True):
-        key = (change.entity, change.id)
+    answered_at = {(e.entity, e.entity_id): e.seq for e in answered.entries}
+    entries = []
+    for entry in batch.entries:
+        key = (entry.entity, entry.entity_id)
         rev = accepted.get(key)
-        if rev is not None and key in answered_at and seq > answered_at[key]:
-            change = change.model_copy(update={"base_rev": rev})
-        changes.append(change)
-    return _Batch(batch.batch_id, batch.seqs, changes)
+        if rev is not None and key in answered_at and entry.seq > answered_at[key]:
+            entry = entry._replace(base_rev=rev)
+        entries.append(entry)
+    return _Batch(batch.batch_id, entries)
 
 
 class SyncEngine:
@@ -140,133 +166,129 @@ class SyncEngine:
 
     def push(self, report: SyncReport) -> None:
         """Send the outbox batch by batch, keeping the server busy: while it applies batch N,
-        this thread records the answer to N-1 and stamps N+1.
+        this thread records the answer to N-1 and stamps N+1, in one transaction.
 
         Batch N+1 is sent only after N's answer, with base revisions rebased on that answer
         (``_rebased``), exactly as the store will hold them once N is acknowledged; stamped
         batches are always resent in order, so a crash anywhere resends the same batches."""
         with ThreadPoolExecutor(1, thread_name_prefix="kamdesk-push") as sender:
-            batch = self._next_batch()
+            with self.store.sessions.begin() as session:
+                batch = self._next_batch(session)
             if batch is None:
                 return
             sending = sender.submit(self._send, batch, report)
+            with self.store.sessions.begin() as session:
+                following = self._next_batch(session, in_flight=(batch.batch_id,))
             while batch is not None:
-                following = self._next_batch(in_flight=batch.batch_id)
                 response = sending.result()
                 stop = self._stop_requested()
                 if following is not None and not stop:
                     following = _rebased(following, batch, response)
                     sending = sender.submit(self._send, following, report)
-                self._acknowledge(batch, response, report)
+                with self.store.sessions.begin() as session:
+                    self._acknowledge(session, batch, response, report)
+                    after = None
+                    if following is not None and not stop:
+                        after = self._next_batch(session, in_flight=(following.batch_id,))
+                    pending = self._pending_count(session)
                 report.batches += 1
-                report.pushed += len(batch.changes)
-                self._progress(SyncProgress("push", report.pushed, self.pending_count()))
+                report.pushed += len(batch.entries)
+                self._progress(SyncProgress("push", report.pushed, pending))
                 if stop:
                     raise SyncStopped("stopped on request")
-                batch = following
+                batch, following = following, after
 
     def _send(self, batch: _Batch, report: SyncReport) -> PushResponse:
-        request = PushRequest.model_construct(batch_id=batch.batch_id, device_id=None, changes=batch.changes)
-        return self._call(lambda: self.client.push(request), report)
+        body = batch.encoded()
+        return self._call(lambda: self.client.push_encoded(body), report)
 
     def pending_count(self) -> int:
         with self.store.sessions() as session:
-            return session.scalar(
-                select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state == "pending")
-            )
+            return self._pending_count(session)
 
-    def _next_batch(self, in_flight: str | None = None) -> _Batch | None:
-        """The oldest stamped batch still waiting for its answer (other than the one in
-        flight), else a newly stamped one."""
-        with self.store.sessions.begin() as session:
-            waiting = select(OutboxEntry.batch_id).where(
-                OutboxEntry.state == "pending", OutboxEntry.batch_id.is_not(None)
-            )
-            if in_flight is not None:
-                waiting = waiting.where(OutboxEntry.batch_id != in_flight)
-            batch_id = session.scalar(waiting.order_by(OutboxEntry.seq).limit(1))
-            if batch_id is None:
-                seqs = list(
-                    session.scalars(
-                        select(OutboxEntry.seq)
-                        .where(OutboxEntry.state == "pending", OutboxEntry.batch_id.is_(None))
-                        .order_by(OutboxEntry.seq)
-                        .limit(self.batch_size)
-                    )
-                )
-                if not seqs:
-                    return None
-                batch_id = str(uuid.uuid4())
-                session.execute(
-                    update(OutboxEntry).where(OutboxEntry.seq.in_(seqs)).values(batch_id=batch_id)
-                )
-            table = OutboxEntry.__table__
-            entries = session.execute(
-                select(
-                    table.c.seq,
-                    table.c.entity,
-                    table.c.entity_id,
-                    table.c.op,
-                    table.c.base_rev,
-                    table.c.payload,
-                )
-                .where(table.c.batch_id == batch_id)
-                .order_by(table.c.seq)
-            ).all()
-            changes = [
-                Change.model_construct(
-                    entity=entry.entity,
-                    id=entry.entity_id,
-                    op=entry.op,
-                    base_rev=entry.base_rev,
-                    fields=entry.payload,
-                )
-                for entry in entries
-            ]
-            return _Batch(batch_id, [entry.seq for entry in entries], changes)
+    @staticmethod
+    def _pending_count(session: Session) -> int:
+        return session.scalar(
+            select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state == "pending")
+        )
 
-    def _acknowledge(self, batch: _Batch, response: PushResponse, report: SyncReport) -> None:
-        """Record the server's answer for a whole batch in one transaction, in a few Core
-        statements (no ORM objects for the outbox entries), whatever the batch size."""
+    def _next_batch(self, session: Session, in_flight: tuple[str, ...] = ()) -> _Batch | None:
+        """The oldest stamped batch still waiting for its answer (other than those in flight),
+        else a newly stamped one. Stamps are written in the caller's transaction."""
+        table = OutboxEntry.__table__
+        batch_id = session.scalar(
+            select(table.c.batch_id)
+            .where(
+                table.c.state == "pending", table.c.batch_id.is_not(None), table.c.batch_id.not_in(in_flight)
+            )
+            .order_by(table.c.seq)
+            .limit(1)
+        )
+        if batch_id is None:
+            seqs = list(
+                session.scalars(
+                    select(table.c.seq)
+                    .where(table.c.state == "pending", table.c.batch_id.is_(None))
+                    .order_by(table.c.seq)
+                    .limit(self.batch_size)
+                )
+            )
+            if not seqs:
+                return None
+            batch_id = str(uuid.uuid4())
+            session.execute(update(table).where(table.c.seq.in_(seqs)).values(batch_id=batch_id))
+        entries = session.execute(
+            select(
+                table.c.seq,
+                table.c.entity,
+                table.c.entity_id,
+                table.c.op,
+                table.c.base_rev,
+                type_coerce(table.c.payload, Text),
+            )
+            .where(table.c.batch_id == batch_id)
+            .order_by(table.c.seq)
+        ).all()
+        return _Batch(batch_id, [_Outgoing(*entry) for entry in entries])
+
+    def _acknowledge(
+        self, session: Session, batch: _Batch, response: PushResponse, report: SyncReport
+    ) -> None:
+        """Record the server's answer for a whole batch, in a few Core statements (no ORM
+        objects for the outbox entries), whatever the batch size."""
         results = {(result.entity, result.id): result for result in response.results}
         table = OutboxEntry.__table__
-        with self.store.sessions.begin() as session:
-            entries = [
-                _Entry(seq, entity, entity_id)
-                for seq, entity, entity_id in session.execute(
-                    select(table.c.seq, table.c.entity, table.c.entity_id).where(table.c.seq.in_(batch.seqs))
-                )
-            ]
-            accepted: list[tuple[_Entry, ChangeResult]] = []
-            refused: list[dict[str, object]] = []
-            for entry in entries:
-                result = results.get((entry.entity, entry.entity_id))
-                if result is None:
-                    refused.append({"b_seq": entry.seq, "state": "rejected", "result": _NO_ANSWER})
-                    report.rejected += 1
-                elif result.status in (ChangeStatus.APPLIED, ChangeStatus.MERGED):
-                    accepted.append((entry, result))
-                    if result.status is ChangeStatus.MERGED:
-                        report.merged += 1
-                    else:
-                        report.applied += 1
-                elif result.status is ChangeStatus.CONFLICT:
-                    refused.append(_refusal(entry, "conflict", result))
-                    report.conflicts += 1
+        accepted: list[tuple[_Entry, ChangeResult]] = []
+        refused: list[dict[str, object]] = []
+        for outgoing in batch.entries:
+            entry = _Entry(outgoing.seq, outgoing.entity, outgoing.entity_id)
+            result = results.get((entry.entity, entry.entity_id))
+            if result is None:
+                refused.append({"b_seq": entry.seq, "state": "rejected", "result": _NO_ANSWER})
+                report.rejected += 1
+            elif result.status in (ChangeStatus.APPLIED, ChangeStatus.MERGED):
+                accepted.append((entry, result))
+                if result.status is ChangeStatus.MERGED:
+                    report.merged += 1
                 else:
-                    refused.append(_refusal(entry, "rejected", result))
-                    report.rejected += 1
-            if refused:
-                session.execute(
-                    update(table).where(table.c.seq == bindparam("b_seq")),
-                    refused,
-                    execution_options={"synchronize_session": False},
-                )
-            if accepted:
-                self._store_revisions(session, accepted)
-                seqs = [entry.seq for entry, _ in accepted]
-                for chunk in range(0, len(seqs), 500):
-                    session.execute(delete(table).where(table.c.seq.in_(seqs[chunk : chunk + 500])))
+                    report.applied += 1
+            elif result.status is ChangeStatus.CONFLICT:
+                refused.append(_refusal(entry, "conflict", result))
+                report.conflicts += 1
+            else:
+                refused.append(_refusal(entry, "rejected", result))
+                report.rejected += 1
+        if refused:
+            session.execute(
+                update(table).where(table.c.seq == bindparam("b_seq")),
+                refused,
+                execution_options={"synchronize_session": False},
+            )
+        if accepted:
+            self._store_revisions(session, accepted)
+            seqs = [entry.seq for entry, _ in accepted]
+            for chunk in range(0, len(seqs), 500):
+                session.execute(delete(table).where(table.c.seq.in_(seqs[chunk : chunk + 500])))
 
     def _store_revisions(self, session: Session, accepted: list[tuple[_Entry, ChangeResult]]) -> None:
         """New server revisions onto the local rows (merged rows also take the others' fields),

@@ -69,6 +69,9 @@ class ScriptedServer:
             raise TransientError("connection reset after the server committed")
         return self.applied[request.batch_id]
 
+    def push_encoded(self, body: bytes) -> PushResponse:
+        return self.push(PushRequest.model_validate_json(body))  # the engine writes valid requests
+
     def pull(self, since: int, limit: int) -> PullPage:
         if not self.pages:
             return PullPage(changes=[], next_cursor=since, has_more=False)
@@ -111,7 +114,8 @@ def test_a_lost_answer_resends_the_same_batch_and_nothing_twice(store) -> None:
 def test_a_batch_stamped_before_a_crash_is_resent_first(store) -> None:
     _accounts(store, 2)
     engine = _engine(store, ScriptedServer(), batch_size=10)
-    stamped = engine._next_batch()  # the process dies right after stamping
+    with store.sessions.begin() as session:
+        stamped = engine._next_batch(session)  # the process dies right after stamping
     assert stamped is not None
     _accounts(store, 1)
     server = ScriptedServer()
@@ -123,7 +127,8 @@ def test_a_batch_stamped_before_a_crash_is_resent_first(store) -> None:
 def test_edits_made_while_a_batch_is_in_flight_follow_with_the_new_base_rev(store) -> None:
     [account_id] = _accounts(store, 1)
     engine = _engine(store, ScriptedServer(), batch_size=10)
-    engine._next_batch()
+    with store.sessions.begin() as session:
+        engine._next_batch(session)
     with store.sessions.begin() as session:
         outbox.update(session, session.get(Account, account_id), district="雨花区")
     server = ScriptedServer()
@@ -137,7 +142,8 @@ def test_the_next_batch_is_ready_while_the_server_applies_one(store) -> None:
     revisions that answer gave (here an edit of a row the previous batch created)."""
     ids = _accounts(store, 2)
     engine = _engine(store, ScriptedServer(), batch_size=2)
-    engine._next_batch()  # both accounts stamped; edits now queue behind them
+    with store.sessions.begin() as session:
+        engine._next_batch(session)  # both accounts stamped; edits now queue behind them
     with store.sessions.begin() as session:
         outbox.update(session, session.get(Account, ids[0]), district="开福区")
     _accounts(store, 3)

@@ -1,5 +1,6 @@
-"""faster pulls: entries remember the device whose push they store as sent (its pulls skip
-them), and (column, seq) indexes let a pull read only the caller's entries
+"""faster sync: change-log entries remember the device whose push they store as sent (its
+pulls skip them), (column, seq) indexes let a pull read only the caller's entries, and a
+processed batch keeps its response as the JSON text it replays
 
 Revision ID: 0005
 Revises: 0004
@@ -25,9 +26,17 @@ def upgrade() -> None:
             batch_op.drop_index(f"ix_server_change_log_{column}")
         for column, name in SCOPE_COLUMNS.items():
             batch_op.create_index(f"ix_server_change_log_{name}_seq", [column, "seq"], unique=False)
+    with op.batch_alter_table("server_processed_batches", schema=None) as batch_op:
+        batch_op.alter_column(
+            "response", existing_type=sa.JSON(), type_=sa.Text(), postgresql_using="response::text"
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("server_processed_batches", schema=None) as batch_op:
+        batch_op.alter_column(
+            "response", existing_type=sa.Text(), type_=sa.JSON(), postgresql_using="response::json"
+        )
     with op.batch_alter_table("server_change_log", schema=None) as batch_op:
         for name in SCOPE_COLUMNS.values():
             batch_op.drop_index(f"ix_server_change_log_{name}_seq")

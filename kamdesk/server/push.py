@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from kamdesk import models
-from kamdesk.models import SYNCED_MODELS, Base, SyncColumns, utcnow
+from kamdesk.models import SYNCED_MODELS, Account, Base, SyncColumns, utcnow
 from kamdesk.models.enums import ReportStatus, VisitStatus
 from kamdesk.models.wire import row_to_wire
 from kamdesk.server.auth import Caller
@@ -167,7 +167,7 @@ def _apply(
         scope=scope,
         recorder=ChangeRecorder(session, caller.user_id, caller.device_id),
         templates=TemplateCache.for_session(session),
-        visible_accounts=scope.visible_account_ids(session),
+        visible_accounts=None if scope.sees_all else set(),
     )
     _preload(batch, request.changes)
     batch.handed_over = set(
@@ -206,7 +206,9 @@ def _apply(
 
 
 def _preload(batch: _Batch, changes: list[Change]) -> None:
-    """Load in a few queries every row the batch touches or references."""
+    """Load in a few queries every row the batch touches or references, and which of the
+    accounts involved the caller may use (only those: a supervisor's team may hold tens of
+    thousands)."""
     targets: dict[str, set[str]] = defaultdict(set)
     referenced: dict[str, set[str]] = defaultdict(set)
     for change in changes:
@@ -226,6 +228,15 @@ def _preload(batch: _Batch, changes: list[Change]) -> None:
             for row in session.scalars(select(model).where(model.id.in_(chunk))):
                 batch.existing[(entity, row.id)] = row
                 batch.known_ids[entity].add(row.id)
+    if batch.visible_accounts is not None:  # accounts are checked for scope, not existence
+        involved = referenced.pop("accounts", set()) | targets.get("accounts", set())
+        involved.update(row.account_id for row in batch.existing.values() if getattr(row, "account_id", None))
+        for chunk in _chunks(sorted(involved), 500):
+            batch.visible_accounts.update(
+                session.scalars(
+                    select(Account.id).where(Account.id.in_(chunk), batch.scope.account_condition())
+                )
+            )
     for entity, ids in referenced.items():  # rows the batch only points at: whether they exist
         model = SYNCED_MODELS[entity]
         for chunk in _chunks(sorted(ids - batch.known_ids[entity]), 500):

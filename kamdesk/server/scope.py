@@ -10,7 +10,6 @@ takes effect on the next request.
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, or_, select, true
-from sqlalchemy.orm import Session
 
 from kamdesk.models import Account, User
 from kamdesk.server.auth import Caller
@@ -45,12 +44,6 @@ class Scope:
 
     def account_ids(self) -> Select[tuple[str]]:
         return select(Account.id).where(self.account_condition())
-
-    def visible_account_ids(self, session: Session) -> set[str] | None:
-        """The ids this caller may see, or None for an admin (every existing account)."""
-        if self.sees_all:
-            return None
-        return set(session.scalars(self.account_ids()))
 
     def log_parts(self) -> list[ColumnElement[bool]] | None:
         """WHERE clauses on the change log, one per reason this caller may see an entry (their

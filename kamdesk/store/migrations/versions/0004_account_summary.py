@@ -64,9 +64,15 @@ def _bills(account: str, condition: str = "") -> str:
 
 
 def _account_row(account: str) -> str:
+    """The account's own columns, updated in place when its row exists (an upsert keeps the row
+    where it is, where INSERT OR REPLACE would delete and re-add it)."""
     columns = ", ".join(ACCOUNT_COLUMNS)
     values = ", ".join(f"NEW.{column}" for column in ACCOUNT_COLUMNS)
-    return f"INSERT OR REPLACE INTO account_summary (account_id, {columns}) VALUES ({account}, {values})"
+    updates = ", ".join(f"{column} = excluded.{column}" for column in ACCOUNT_COLUMNS)
+    return (
+        f"INSERT INTO account_summary (account_id, {columns}) VALUES ({account}, {values}) "
+        f"ON CONFLICT (account_id) DO UPDATE SET {updates}"
+    )
 
 
 def _moved(table_column: str) -> str:

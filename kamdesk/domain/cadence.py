@@ -5,22 +5,24 @@ is the fallback when the store holds none and what the demo seeds. "N visits per
 turned into an interval: whole calendar months when the period divides evenly (a visit on 31 Jan
 with a monthly rule is due on 28/29 Feb), else days. An on-site visit also counts as a contact
 for the phone cadence (meeting the customer is more than calling them), never the reverse.
+
+Where each account stands is read from the account summary (``account_summary``: one compact row
+per account with its latest visit of each kind, kept by SQLite triggers), never from the visits.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kamdesk.domain.clock import BUSINESS_TZ
+from kamdesk.domain import account_summary as summary
 from kamdesk.models import CadenceRule, User
 from kamdesk.models.enums import AccountStatus, CadencePeriod, Tier, VisitKind
-from kamdesk.store import raw
 
 # DOMAIN.md: crystal grade 2 on-site per quarter + 1 phone per month; high grade 1 on-site per quarter.
 DEFAULT_CADENCE: list[tuple[Tier, VisitKind, int, CadencePeriod]] = [
@@ -43,7 +45,7 @@ COUNTS_FOR: dict[VisitKind, tuple[VisitKind, ...]] = {
     VisitKind.PHONE: (VisitKind.PHONE, VisitKind.ONSITE),
     VisitKind.SMS: (VisitKind.SMS, VisitKind.PHONE, VisitKind.ONSITE),
 }
-TRACKED_STATUSES = (AccountStatus.ACTIVE, AccountStatus.PROSPECT)  # also spelled out in account_rows
+TRACKED_STATUSES = (AccountStatus.ACTIVE, AccountStatus.PROSPECT)  # also spelled out as summary.TRACKED
 TIERS = {tier.value: tier for tier in Tier}
 
 
@@ -149,33 +151,6 @@ def team_of(session: Session, user_id: str | None) -> str | None:
     return session.scalar(select(User.team_id).where(User.id == user_id))
 
 
-def _offset_modifier() -> str:
-    """The business zone's UTC offset as an SQLite date modifier (Shanghai keeps no summer time)."""
-    offset = BUSINESS_TZ.utcoffset(datetime.now())
-    assert offset is not None
-    return f"{int(offset.total_seconds() // 60):+d} minutes"
-
-
-def last_visits(session: Session, account_ids: Collection[str] | None = None) -> dict[tuple[str, str], date]:
-    """The business date of the latest submitted visit of each kind per account.
-
-    Plain SQL over a covering index, read through the DB-API cursor (tuples, not ``Row``s): this
-    runs over every visit of a 100,000-account store."""
-    sql = (
-        "SELECT account_id, kind, date(max(occurred_at), :offset) FROM visits "
-        "WHERE status = 'submitted' AND deleted = 0 AND occurred_at IS NOT NULL"
-    )
-    params: dict[str, object] = {"offset": _offset_modifier()}
-    if account_ids is not None:
-        sql += " AND account_id IN " + raw.in_list("id", account_ids, params)
-    parse = date.fromisoformat
-    return {
-        (account_id, kind): parse(day)
-        for account_id, kind, day in raw.rows(session, sql + " GROUP BY account_id, kind", params)
-        if day is not None
-    }
-
-
 def _first_start_not_due(rule: Rule, due_by: date) -> date:
     """The earliest start day whose next visit falls after ``due_by`` (``next_due`` never
     decreases as the start moves later, so one binary search per rule replaces a date
@@ -190,88 +165,43 @@ def _first_start_not_due(rule: Rule, due_by: date) -> date:
     return date.fromordinal(low)
 
 
-def evaluate(
-    policy: Policy,
-    accounts: Iterable[tuple[str, str, str, str | None, str | None, date | None]],
-    latest: dict[tuple[str, str], date],
-    today: date,
-    *,
-    due_by: date | None = None,
-) -> list[AccountCadence]:
-    """Pure: each account (id, name, tier, city, district, customer_since) against the policy.
-
-    An account never visited in a kind is due one interval after it became a customer (or today
-    when that date is unknown). With ``due_by``, only kinds due by that day are returned (and
-    accounts with none are left out), which keeps a whole-portfolio pass cheap: an account that
-    is not due is recognised by one date comparison."""
-    # Plain strings in the hot loop: tuple keys holding enums hash and compare several times slower.
-    plans: dict[str, list[tuple[Rule, str, tuple[str, ...], date | None, dict[date, date]]]] = {}
-    for rule in policy.rules:
-        counted = tuple(kind.value for kind in COUNTS_FOR[rule.kind])
-        bound = _first_start_not_due(rule, due_by) if due_by is not None else None
-        plans.setdefault(rule.tier.value, []).append((rule, rule.kind.value, counted, bound, {}))
-    result = []
-    for account_id, name, tier, city, district, since in accounts:
-        statuses = []
-        for rule, own_kind, counted, bound, memo in plans.get(tier, ()):
-            start = None
-            for kind in counted:
-                day = latest.get((account_id, kind))
-                if day is not None and (start is None or day > start):
-                    start = day
-            if start is None:
-                start = since
-            if start is None:
-                due = today
-            else:
-                if bound is not None and start >= bound:
-                    continue
-                due = memo.get(start)
-                if due is None:
-                    due = memo[start] = rule.next_due(start)
-            if due_by is not None and due > due_by:
-                continue
-            overdue = (today - due).days
-            statuses.append(
-                KindStatus(
-                    account_id,
-                    rule.kind,
-                    rule,
-                    latest.get((account_id, own_kind)),
-                    due,
-                    overdue if overdue > 0 else 0,
-                )
-            )
-        if statuses or due_by is None:
-            result.append(AccountCadence(account_id, name, TIERS[tier], city, district, tuple(statuses)))
-    return result
+def _start_sql(kind: VisitKind) -> str:
+    """SQL over a summary row: the day ``kind``'s cadence runs from, the latest visit of a kind
+    that counts for it (``COUNTS_FOR``), else the day the account became a customer."""
+    lasts = [f"coalesce({summary.LAST_COLUMN[counted]}, '')" for counted in COUNTS_FOR[kind]]
+    latest = lasts[0] if len(lasts) == 1 else f"max({', '.join(lasts)})"
+    return f"coalesce(nullif({latest}, ''), customer_since)"
 
 
-def account_rows(
-    session: Session, account_ids: Collection[str] | None = None
-) -> list[tuple[str, str, str, str | None, str | None, date | None]]:
-    """(id, name, tier, city, district, customer_since) of every tracked account, in plain SQL."""
-    parse = date.fromisoformat
-    rows = account_rows_iso(session, account_ids)
-    return [(i, n, t, c, d, parse(s) if s else None) for i, n, t, c, d, s in rows]
+_KINDS = tuple(VisitKind)
+ROW = (
+    "account_id",
+    "name",
+    "tier",
+    "city",
+    "district",
+    *(summary.LAST_COLUMN[kind] for kind in _KINDS),
+    *(_start_sql(kind) for kind in _KINDS),
+)
+"""What ``rows`` reads of each account, in order (positions below): its facts, the latest visit
+of each kind, and the day each kind's cadence runs from (None: never contacted, customer since
+an unknown day). Dates as ISO text."""
+ID, NAME, TIER, CITY, DISTRICT = range(5)
+LAST_OF_KIND = {kind: 5 + index for index, kind in enumerate(_KINDS)}
+START_OF_KIND = {kind: 5 + len(_KINDS) + index for index, kind in enumerate(_KINDS)}
 
 
-def account_rows_iso(
-    session: Session, account_ids: Collection[str] | None = None
-) -> list[tuple[str, str, str, str | None, str | None, str | None]]:
-    """``account_rows`` with customer_since left as the stored ISO text (``evaluate_iso``)."""
-    sql = (
-        "SELECT id, name, tier, city, district, customer_since FROM accounts "
-        "WHERE deleted = 0 AND status IN ('active', 'prospect')"
-    )
-    params: dict[str, object] = {}
-    if account_ids is not None:
-        sql += " AND id IN " + raw.in_list("id", account_ids, params)
-    return raw.rows(session, sql, params)
+def rows(
+    session: Session, account_ids: Collection[str] | None = None, extra: Sequence[str] = ()
+) -> list[summary.Row]:
+    """``ROW`` of every tracked account (or of those among ``account_ids``) from the account
+    summary, followed by the ``extra`` summary columns (positions from ``len(ROW)`` on)."""
+    return summary.tracked(session, (*ROW, *extra), account_ids)
 
 
-# A rule for the hot loop: rule, kind, counted columns, own column, first start not due, memo.
-_Plan = tuple[Rule, VisitKind, tuple[int, ...], int, str, dict[str, tuple[date, int]]]
+# A rule for the hot loop: rule, kind, position of its start and of its own last visit in a row,
+# first start not due (ISO text, or None), memo of start → (due, days overdue).
+_Plan = tuple[Rule, VisitKind, int, int, str | None, dict[str, tuple[date, int]]]
 
 
 class Days(dict[str | None, date | None]):
@@ -282,72 +212,53 @@ class Days(dict[str | None, date | None]):
         return value
 
 
-WIDE_KINDS = (VisitKind.ONSITE.value, VisitKind.PHONE.value, VisitKind.SMS.value)
-
-
-def last_visits_wide(
-    session: Session, account_ids: Collection[str] | None = None
-) -> dict[str, tuple[str | None, ...]]:
-    """Per account with a submitted visit: the business date (ISO text) of the latest visit of
-    each kind in ``WIDE_KINDS`` order, then of any kind. One grouped pass over the covering
-    (status, account, kind, occurred) index gives one row per account, not per account and kind."""
-    columns = ", ".join(
-        f"date(max(CASE WHEN kind = '{kind}' THEN occurred_at END), :offset)" for kind in WIDE_KINDS
-    )
-    sql = (
-        f"SELECT account_id, {columns}, date(max(occurred_at), :offset) FROM visits "
-        "WHERE status = 'submitted' AND deleted = 0 AND occurred_at IS NOT NULL"
-    )
-    params: dict[str, object] = {"offset": _offset_modifier()}
-    if account_ids is not None:
-        sql += " AND account_id IN " + raw.in_list("id", account_ids, params)
-    return {row[0]: row[1:] for row in raw.rows(session, sql + " GROUP BY account_id", params)}
-
-
-def evaluate_iso(
+def evaluate(
     policy: Policy,
-    accounts: Iterable[tuple[str, str, str, str | None, str | None, str | None]],
-    lasts: dict[str, tuple[str | None, ...]],
+    rows: Iterable[summary.Row],
     today: date,
-    due_by: date,
+    due_by: date | None = None,
     days: Days | None = None,
 ) -> list[AccountCadence]:
-    """``evaluate(..., due_by=due_by)`` over ISO-text dates (``account_rows_iso``,
-    ``last_visits_wide``): ISO dates compare as text, so the hot loop parses nothing and looks up
-    nothing per kind; only the accounts found overdue get objects. Same results as ``evaluate``."""
+    """Pure: each account (a row of ``rows``) against the policy.
+
+    A rule is due one interval after its start (``START_OF_KIND``); an account never contacted
+    and with no customer-since day is due today. With ``due_by``, only kinds due by that day are
+    returned and accounts with none are left out, which keeps a whole-portfolio pass cheap: ISO
+    dates compare as text, so an account that is not due is recognised by one string comparison
+    per rule, and only the accounts returned get objects."""
     days = days if days is not None else Days()
     plans: dict[str, list[_Plan]] = {}
     for rule in policy.rules:
-        counted = tuple(WIDE_KINDS.index(kind.value) for kind in COUNTS_FOR[rule.kind])
-        bound = _first_start_not_due(rule, due_by).isoformat()
+        bound = None if due_by is None else _first_start_not_due(rule, due_by).isoformat()
         plans.setdefault(rule.tier.value, []).append(
-            (rule, rule.kind, counted, WIDE_KINDS.index(rule.kind.value), bound, {})
+            (rule, rule.kind, START_OF_KIND[rule.kind], LAST_OF_KIND[rule.kind], bound, {})
         )
-    nothing: tuple[str | None, ...] = (None,) * (len(WIDE_KINDS) + 1)
+    never_due = due_by is not None and today > due_by  # never contacted: due today, after due_by
+    keep_all = due_by is None
+    today_due = (today, 0)
     result = []
-    for account_id, name, tier, city, district, since in accounts:
-        seen = lasts.get(account_id, nothing)
+    for row in rows:
         statuses = []
-        for rule, kind, counted, own, bound, memo in plans.get(tier, ()):
-            start = None
-            for index in counted:
-                day = seen[index]
-                if day is not None and (start is None or day > start):
-                    start = day
+        for rule, kind, start_at, own, bound, memo in plans.get(row[TIER], ()):
+            start = row[start_at]
             if start is None:
-                start = since or None
-            if start is None or start >= bound:
-                continue  # never-contacted accounts are due today, after due_by
-            known = memo.get(start)
-            if known is None:
-                due = rule.next_due(days[start])  # type: ignore[arg-type]
-                overdue = (today - due).days
-                known = memo[start] = (due, overdue if overdue > 0 else 0)
-            if known[0] > due_by:
-                continue
-            statuses.append(KindStatus(account_id, kind, rule, days[seen[own]], known[0], known[1]))
-        if statuses:
-            result.append(AccountCadence(account_id, name, TIERS[tier], city, district, tuple(statuses)))
+                if never_due:
+                    continue
+                known = today_due
+            else:
+                if bound is not None and start >= bound:
+                    continue
+                known = memo.get(start)
+                if known is None:
+                    due = rule.next_due(days[start])  # type: ignore[arg-type]
+                    overdue = (today - due).days
+                    known = memo[start] = (due, overdue if overdue > 0 else 0)
+                if due_by is not None and known[0] > due_by:
+                    continue
+            statuses.append(KindStatus(row[ID], kind, rule, days[row[own]], known[0], known[1]))
+        if statuses or keep_all:
+            tier = TIERS[row[TIER]]
+            result.append(AccountCadence(row[ID], row[NAME], tier, row[CITY], row[DISTRICT], tuple(statuses)))
     return result
 
 
@@ -361,8 +272,7 @@ def portfolio_cadence(
 ) -> list[AccountCadence]:
     """Every tracked account (or only ``account_ids``) against the cadence policy on ``today``."""
     policy = policy or load_policy(session)
-    rows = account_rows(session, account_ids)
-    return evaluate(policy, rows, last_visits(session, account_ids), today, due_by=due_by)
+    return evaluate(policy, rows(session, account_ids), today, due_by)
 
 
 def account_cadence(session: Session, account_id: str, today: date) -> AccountCadence | None:

@@ -164,16 +164,23 @@ def propose_week(
     policy: cadence.Policy | None = None,
 ) -> WeekPlan:
     """Proposals for the week beginning ``start`` (a Monday), using days from ``today`` on."""
-    capacity = capacity or Capacity()
-    days = tuple(d for d in (start + timedelta(days=i) for i in range(capacity.workdays)) if d >= today)
-    week_end = start + timedelta(days=6)
+    # A large portfolio gives a few hundred thousand small acyclic objects (statuses, candidates,
+    # unplaced visits); the cyclic collector would walk all of them again and again: pause it.
     paused = gc.isenabled()
-    gc.disable()  # see alerts.engine.evaluate: many small acyclic objects
+    gc.disable()
     try:
-        statuses = cadence.portfolio_cadence(session, today, policy=policy, due_by=week_end)
+        return _propose_week(session, start, today, capacity or Capacity(), policy)
     finally:
         if paused:
             gc.enable()
+
+
+def _propose_week(
+    session: Session, start: date, today: date, capacity: Capacity, policy: cadence.Policy | None
+) -> WeekPlan:
+    days = tuple(d for d in (start + timedelta(days=i) for i in range(capacity.workdays)) if d >= today)
+    week_end = start + timedelta(days=6)
+    statuses = cadence.portfolio_cadence(session, today, policy=policy, due_by=week_end)
     skip = _already_planned(session, today)
     load: dict[tuple[date, VisitKind], int] = Counter()
     cities: dict[date, Counter[tuple[str | None, str | None]]] = defaultdict(Counter)

@@ -8,6 +8,7 @@ from kamdesk.models.local import OutboxEntry, SyncState
 from kamdesk.models.people import Team, User
 from kamdesk.models.planning import CadenceRule, Report
 from kamdesk.models.records import CompetitorNote, Complaint, Opportunity, Task
+from kamdesk.models.summary import AccountSummary
 from kamdesk.models.visits import FormTemplate, Visit
 
 SYNCED_MODELS: dict[str, type[SyncColumns]] = {
@@ -35,6 +36,7 @@ __all__ = [
     "SYNCED_MODELS",
     "Account",
     "AccountIndex",
+    "AccountSummary",
     "AlertState",
     "Base",
     "CadenceRule",

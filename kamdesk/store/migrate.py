@@ -16,7 +16,7 @@ from pathlib import Path
 from kamdesk.errors import UserError
 from kamdesk.i18n import _
 
-HEAD_REVISION = "0003_portfolio"
+HEAD_REVISION = "0004_summary"
 """The newest migration in ``migrations/versions``; tests check it matches the scripts."""
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from kamdesk.domain.alerts import rules, state
 from kamdesk.domain.alerts.model import Alert, AlertKind, AlertSettings, sort_key
 from kamdesk.domain.alerts.state import StateInfo
-from kamdesk.domain.cadence import AccountCadence, Policy
+from kamdesk.domain.cadence import Policy
 from kamdesk.domain.clock import business_today
 from kamdesk.models.enums import VisitKind
 from kamdesk.store import state as store_state
@@ -39,18 +39,15 @@ class OverdueAccount:
     due: date
 
 
-def _overdue_account(account: AccountCadence) -> OverdueAccount:
-    """Days overdue only grow as the due day moves earlier, so the earliest due kind is also the
-    most overdue one: one pass finds both."""
-    kinds = account.kinds
-    worst = kinds[0] if len(kinds) == 1 else min(kinds, key=lambda k: k.due)
-    return OverdueAccount(
-        account.account_id, account.name, tuple(k.kind for k in kinds), worst.overdue_days, worst.due
-    )
+def _overdue_account(alert: Alert) -> OverdueAccount:
+    """The account of a visit-overdue alert (one per account behind its cadence, named after its
+    most overdue kind: ``rules.overdue_visits``)."""
+    facts = alert.facts
+    return OverdueAccount(alert.account_id, alert.account_name, facts["kinds"], facts["days"], facts["due"])
 
 
-def _overdue_order(row: OverdueAccount) -> tuple[int, str]:
-    return (-row.days, row.account_name)
+def _overdue_order(row: OverdueAccount) -> tuple[int, str, str]:
+    return (-row.days, row.account_name, row.account_id)
 
 
 @dataclass
@@ -97,7 +94,8 @@ def _evaluate(
     scope = rules.build_scope(session, now, settings, ids, policy)
     found = [alert for rule in rules.RULES for alert in rule(scope)]
     found.sort(key=sort_key)
-    overdue = [_overdue_account(c) for c in scope.cadence if c.kinds]
+    visit_overdue = AlertKind.VISIT_OVERDUE
+    overdue = [_overdue_account(alert) for alert in found if alert.kind is visit_overdue]
     overdue.sort(key=_overdue_order)
     return Evaluation(now, scope.today, ids, found, state.load(session, ids), overdue)
 

@@ -78,5 +78,6 @@ class AlertSettings:
 KIND_ORDER = {kind: index for index, kind in enumerate(AlertKind)}
 
 
-def sort_key(alert: Alert) -> tuple[int, int, date, str]:
-    return (-alert.severity, KIND_ORDER[alert.kind], alert.since, alert.account_name)
+def sort_key(alert: Alert) -> tuple[int, int, date, str, str]:
+    """Display order; the key breaks ties, so the order never depends on the order rows are read."""
+    return (-alert.severity, KIND_ORDER[alert.kind], alert.since, alert.account_name, alert.key)

@@ -166,6 +166,22 @@ def test_revenue_against_the_same_month_last_year_at_a_month_end_across_years(st
     assert found(store, at_shanghai(date(2027, 4, 1), hour=0), AlertKind.REVENUE_DROP) == []
 
 
+def test_revenue_drop_of_last_month_when_this_month_is_already_billed(store: Store) -> None:
+    """The summary keeps the figures around the latest bill; a bill for a later month than the
+    last (billing run early, or a moment in the past) sends the rule to the bills themselves."""
+    portfolio = Portfolio(store)
+    account = portfolio.account()
+    history = [("2025-10", 90_000), ("2026-07", 100_000), ("2026-08", 100_000), ("2026-09", 100_000)]
+    portfolio.revenue(account, months(*history, ("2026-10", 70_000), ("2026-11", 100_000)))
+    (alert,) = found(store, NOW, AlertKind.REVENUE_DROP)
+    assert alert.facts == {
+        "month": date(2026, 10, 1),
+        "amount": 7_000_000,
+        "average": 10_000_000,
+        "year_ago": 9_000_000,
+    }
+
+
 def test_revenue_with_partial_history_averages_the_months_present(store: Store) -> None:
     portfolio = Portfolio(store)
     account = portfolio.account()

@@ -162,3 +162,17 @@ def test_carrying_out_a_planned_visit_submits_it(store: Store) -> None:
     with store.sessions() as session:
         visit = session.get(Visit, done)
         assert (done, visit.status) == (visit_id, VisitStatus.SUBMITTED)
+
+
+def test_an_account_never_contacted_and_without_a_start_day_is_due_today(store: Store) -> None:
+    portfolio = Portfolio(store)
+    account = portfolio.account(name="衡阳市蒸湘区城市管理局", tier=Tier.C, customer_since=None)
+    with store.sessions() as session:
+        plan = planning.propose_week(session, MONDAY, MONDAY)
+    assert {(p.account_id, p.kind, p.due, p.day) for p in plan.proposals} == {
+        (account, VisitKind.ONSITE, MONDAY, MONDAY),
+        (account, VisitKind.PHONE, MONDAY, MONDAY),
+    }
+    portfolio.visit(account, VisitKind.ONSITE, MONDAY)  # counts for the phone cadence too
+    with store.sessions() as session:
+        assert planning.propose_week(session, MONDAY, MONDAY).proposals == ()

@@ -122,7 +122,8 @@ def build_sections(store: Store, controller: SyncController | None = None) -> li
 
 def connect_sections(window: MainWindow, controller: SyncController | None = None) -> None:
     """The sections' requests to each other: an alert or a planned visit opens the visit form,
-    a submitted visit makes the alerts re-check its account and starts a sync.
+    a submitted visit makes the alerts re-check its account and starts a sync, and what a sync
+    brings in refreshes the alerts and the lists.
 
     Sections are built on first show, so each connection is made once the sections it joins
     exist (``when_built``); a request that opens another section builds that one on the spot."""
@@ -166,6 +167,11 @@ def connect_sections(window: MainWindow, controller: SyncController | None = Non
     if controller is not None:
         sync = controller.sync_now
         window.when_built("visits", lambda visits: visits.visit_submitted.connect(lambda *_ids: sync()))
+        # What a sync brought in (visits, bills, reassignments) shows without a restart.
+        pulled = controller.data_changed
+        window.when_built("today", lambda today: pulled.connect(today.service.refresh_all))
+        window.when_built("portfolio", lambda portfolio: pulled.connect(portfolio.model.refresh))
+        window.when_built("visits", lambda visits: pulled.connect(visits.refresh))
 
 
 def reopen_visits(window: MainWindow, settings: Settings) -> None:

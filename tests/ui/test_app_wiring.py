@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QObject, Signal
 from sqlalchemy import select
 
 from kamdesk.app import build_sections, connect_sections, create_application
@@ -108,10 +109,14 @@ def test_account_detail_offers_start_visit_and_print(window, demo_store, qtbot) 
         assert session.get(Visit, visit_id).kind == VisitKind.ONSITE
 
 
-class RecordingController:
-    """Stands in for the sync controller: counts the syncs a submit starts."""
+class RecordingController(QObject):
+    """Stands in for the sync controller: counts the syncs a submit starts, and says when a
+    sync brought data in."""
+
+    data_changed = Signal()
 
     def __init__(self) -> None:
+        super().__init__()
         self.syncs = 0
 
     def sync_now(self) -> bool:
@@ -199,3 +204,16 @@ def test_the_sync_page_signs_in_and_out_once_it_is_built(qtbot, demo_store) -> N
         assert asked == ["sign in", "sign out"]
     finally:
         shell.controller.stop()
+
+
+def test_what_a_sync_brings_in_refreshes_the_alerts_and_the_lists(window, qtbot) -> None:
+    controller = RecordingController()
+    calls: list[str] = []
+    today, portfolio = window.section("today"), window.section("portfolio")
+    visits_view = window.section("visits")
+    today.service.refresh_all = lambda: calls.append("alerts")  # type: ignore[method-assign]
+    portfolio.model.refresh = lambda: calls.append("portfolio")  # type: ignore[method-assign]
+    visits_view.refresh = lambda: calls.append("visits")  # type: ignore[method-assign]
+    connect_sections(window, controller)  # type: ignore[arg-type]
+    controller.data_changed.emit()
+    assert sorted(calls) == ["alerts", "portfolio", "visits"]

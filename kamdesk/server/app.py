@@ -9,6 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kamdesk import __version__
@@ -70,6 +72,19 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
         code = HTTP_CODES.get(error.status_code, "http_error")
         return _error(error.status_code, code, str(error.detail), headers=getattr(error, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def database_unavailable(request: Request, error: Exception) -> JSONResponse:
+        # Connection refused, "too many clients", a pool with no free connection: the request
+        # may be retried as it is, so the client backs off instead of reporting a failure.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
+        return _error(
+            503,
+            "database_unavailable",
+            "The server's database is busy or unreachable; retry shortly.",
+            headers={"Retry-After": "2"},
+        )
 
     @app.exception_handler(Exception)
     async def crash(request: Request, error: Exception) -> JSONResponse:

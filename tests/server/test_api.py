@@ -119,3 +119,18 @@ def test_health_and_openapi(client):
         schema["paths"]
     )
     assert client.get("/docs").status_code == 200
+
+
+def test_an_unreachable_database_is_a_503_to_retry(settings, database, world):
+    from fastapi.testclient import TestClient
+
+    from kamdesk.server.db import Database, create_server_engine
+
+    with TestClient(create_app(settings, database)) as working:
+        headers = login(working, "liming")
+    unreachable = Database(create_server_engine("postgresql+psycopg://kamdesk@127.0.0.1:1/kamdesk"))
+    with TestClient(create_app(settings, unreachable), raise_server_exceptions=False) as client:
+        response = client.get("/v1/sync/pull", headers=headers)
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "2"
+    assert response.json()["code"] == "database_unavailable"

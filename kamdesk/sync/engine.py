@@ -28,7 +28,7 @@ from kamdesk.store.outbox import applying_remote
 from kamdesk.sync.apply import apply_page, read_cursor
 from kamdesk.sync.client import SyncClient
 from kamdesk.sync.errors import SyncStopped, TransientError
-from kamdesk.sync.protocol import ChangeResult, ChangeStatus, PushResponse
+from kamdesk.sync.protocol import ChangeResult, ChangeStatus, PullPage, PushResponse
 from kamdesk.sync.retry import RetryPolicy
 
 log = logging.getLogger("kamdesk.sync")
@@ -374,20 +374,30 @@ class SyncEngine:
     # --- pull ---------------------------------------------------------------------------------
 
     def pull(self, report: SyncReport) -> None:
+        """Pull pages until the server has nothing more, fetching page N+1 while page N is
+        applied (its cursor is known as soon as N arrives). Each page is applied with its cursor
+        in one transaction, in order; a page fetched but not applied is simply fetched again."""
         with self.store.sessions() as session:
             cursor = read_cursor(session)
-        while True:
-            self._check_stop()
-            page = self._call(lambda cursor=cursor: self.client.pull(cursor, self.page_size), report)
-            counts = apply_page(self.store, page.changes, page.next_cursor, self.user_id)
-            cursor = page.next_cursor
-            report.pages += 1
-            report.pulled += len(page.changes)
-            report.created += counts.get("created", 0)
-            report.archived += counts.get("archived", 0)
-            self._progress(SyncProgress("pull", report.pulled, None))
-            if not page.has_more:
-                return
+        self._check_stop()
+        with ThreadPoolExecutor(1, thread_name_prefix="kamdesk-pull") as fetcher:
+            fetching = fetcher.submit(self._fetch, cursor, report)
+            while True:
+                page = fetching.result()
+                if page.has_more and not self._stop_requested():
+                    fetching = fetcher.submit(self._fetch, page.next_cursor, report)
+                counts = apply_page(self.store, page.changes, page.next_cursor, self.user_id)
+                report.pages += 1
+                report.pulled += len(page.changes)
+                report.created += counts.get("created", 0)
+                report.archived += counts.get("archived", 0)
+                self._progress(SyncProgress("pull", report.pulled, None))
+                if not page.has_more:
+                    return
+                self._check_stop()
+
+    def _fetch(self, cursor: int, report: SyncReport) -> PullPage:
+        return self._call(lambda: self.client.pull(cursor, self.page_size), report)
 
     # --- plumbing -----------------------------------------------------------------------------
 

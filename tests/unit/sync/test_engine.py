@@ -16,7 +16,7 @@ from kamdesk.store import outbox
 from kamdesk.sync import conflicts
 from kamdesk.sync.apply import read_cursor
 from kamdesk.sync.engine import SyncEngine, SyncReport
-from kamdesk.sync.errors import TransientError
+from kamdesk.sync.errors import SyncStopped, TransientError
 from kamdesk.sync.protocol import ChangeResult, ChangeStatus, PulledRow, PullPage, PushRequest, PushResponse
 from kamdesk.sync.retry import RetryPolicy
 from tests import factories
@@ -37,6 +37,7 @@ class ScriptedServer:
     calls: list[str] = field(default_factory=list)
     base_revs: list[tuple[str, int]] = field(default_factory=list)
     while_applying: Callable[[PushRequest], None] = lambda _request: None
+    pulled_since: list[int] = field(default_factory=list)
 
     def push(self, request: PushRequest) -> PushResponse:
         self.calls.append(request.batch_id)
@@ -73,6 +74,7 @@ class ScriptedServer:
         return self.push(PushRequest.model_validate_json(body))  # the engine writes valid requests
 
     def pull(self, since: int, limit: int) -> PullPage:
+        self.pulled_since.append(since)
         if not self.pages:
             return PullPage(changes=[], next_cursor=since, has_more=False)
         return self.pages.pop(0)
@@ -250,6 +252,67 @@ def test_pull_applies_children_before_parents_and_saves_the_cursor(store) -> Non
         assert session.get(Account, account.id).rev == 5
         assert read_cursor(session) == 5
     assert report.pulled == 2 and report.pages == 2
+
+
+def _contact_pages(store, count: int) -> list[PullPage]:
+    [account_id] = _accounts(store, 1)
+    pages = []
+    for n in range(count):
+        contact = Contact(
+            id=f"55555555-5555-4555-8555-55555555555{n}",
+            account_id=account_id,
+            name=f"联系人{n}",
+            rev=1,
+            updated_at=factories.NOW,
+            deleted=False,
+            decision_role="liaison",
+        )
+        pages.append(
+            PullPage(changes=[_pulled("contacts", contact, n + 1)], next_cursor=n + 1, has_more=n < count - 1)
+        )
+    return pages
+
+
+def test_the_next_page_is_fetched_while_one_is_applied(store, monkeypatch) -> None:
+    from kamdesk.sync import engine as engine_module
+
+    server = ScriptedServer(pages=_contact_pages(store, 3))
+    fetched_while_applying: list[int] = []
+    apply_page = engine_module.apply_page
+
+    def watched(store_, rows, next_cursor, user_id):  # type: ignore[no-untyped-def]
+        for _ in range(200):  # up to 2 s for the fetching thread to ask for the next page
+            if len(server.pulled_since) > next_cursor or next_cursor == 3:
+                break
+            time.sleep(0.01)
+        fetched_while_applying.append(len(server.pulled_since))
+        return apply_page(store_, rows, next_cursor, user_id)
+
+    monkeypatch.setattr(engine_module, "apply_page", watched)
+    report = SyncReport()
+    _engine(store, server).pull(report)
+    assert fetched_while_applying == [2, 3, 3]
+    assert server.pulled_since == [0, 1, 2]
+    assert report.pages == 3
+
+
+def test_a_stopped_pull_keeps_the_applied_pages_and_fetches_the_rest_again(store) -> None:
+    pages = _contact_pages(store, 3)
+    server = ScriptedServer(pages=list(pages))
+    applied: list[int] = []
+    engine = _engine(store, server, progress=lambda progress: applied.append(progress.done))
+    engine._stop_requested = lambda: bool(applied)  # stop once the first page is in
+    with pytest.raises(SyncStopped):
+        engine.pull(SyncReport())
+    with store.sessions() as session:
+        assert read_cursor(session) == 1
+    again = ScriptedServer(pages=pages[1:])
+    report = SyncReport()
+    _engine(store, again).pull(report)
+    assert again.pulled_since == [1, 2]
+    with store.sessions() as session:
+        assert read_cursor(session) == 3
+        assert {c.name for c in session.scalars(select(Contact))} == {"联系人0", "联系人1", "联系人2"}
 
 
 def test_an_account_taken_away_is_archived_and_local_edits_are_kept(store) -> None:

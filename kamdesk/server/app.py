@@ -117,7 +117,8 @@ def create_app(settings: ServerSettings | None = None, database: Database | None
     for router in (health.router, auth.router, sync.router, team.router):
         app.include_router(router)
     _install_error_handlers(app)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # zlib level 6: level 9 costs twice the CPU for about 2 % smaller responses
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(RequestBodyMiddleware, limit=settings.max_request_bytes)
     app.add_middleware(AccessLogMiddleware)
     return app

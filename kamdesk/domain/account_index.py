@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -26,7 +26,7 @@ from pypinyin import lazy_pinyin, load_phrases_dict
 from sqlalchemy import Connection, column, delete, event, func, select, table, update
 from sqlalchemy.orm import Session
 
-from kamdesk.domain.clock import business_today
+from kamdesk.domain import cadence
 from kamdesk.models import (
     Account,
     AccountIndex,
@@ -39,17 +39,14 @@ from kamdesk.models import (
     Visit,
 )
 from kamdesk.models.base import UTCDateTime
-from kamdesk.models.enums import CadencePeriod, ComplaintStatus, VisitStatus
+from kamdesk.models.enums import ComplaintStatus, VisitStatus
 from kamdesk.store import state
 from kamdesk.store.outbox import USER_KEY
 
-VERSION = "1"
+VERSION = "2"  # 2: next visit due from the cadence engine
 STATE_KEY = "account_index_version"
 FIELD_SEPARATOR = "\n"  # cannot be typed into a search box, so no match spans two fields
 BATCH = 500
-PERIOD_DAYS = {CadencePeriod.MONTH: 30, CadencePeriod.QUARTER: 91, CadencePeriod.YEAR: 365}
-DEFAULT_INTERVAL_DAYS = 91
-"""Next-visit interval when no cadence rule covers a tier (one visit a quarter)."""
 
 _UTC = UTCDateTime()
 
@@ -115,22 +112,6 @@ def search_text(
     return FIELD_SEPARATOR.join(dict.fromkeys(parts))
 
 
-def cadence_intervals(connection: Connection) -> dict[str, int]:
-    """Days between visits per tier under the strictest rule for that tier (e.g. 1 phone call a
-    month beats 2 on-site visits a quarter → 30 days). A simple stand-in for the cadence engine."""
-    rows = connection.execute(
-        select(CadenceRule.tier, CadenceRule.visits, CadenceRule.period).where(
-            CadenceRule.deleted.is_(False), CadenceRule.visits > 0
-        )
-    )
-    intervals: dict[str, int] = {}
-    for tier, visits, period in rows:
-        days = max(1, PERIOD_DAYS[CadencePeriod(period)] // visits)
-        key = str(getattr(tier, "value", tier))
-        intervals[key] = min(days, intervals.get(key, days))
-    return intervals
-
-
 def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
@@ -141,7 +122,7 @@ def _as_utc(value: Any) -> datetime | None:
     return _UTC.process_result_value(datetime.fromisoformat(str(value)), None)  # type: ignore[arg-type]
 
 
-def _rows_for(connection: Connection, ids: list[str], intervals: dict[str, int]) -> list[dict[str, Any]]:
+def _rows_for(connection: Connection, ids: list[str], policy: cadence.Policy) -> list[dict[str, Any]]:
     accounts = connection.execute(
         select(
             Account.id,
@@ -198,6 +179,7 @@ def _rows_for(connection: Connection, ids: list[str], intervals: dict[str, int])
             .group_by(Complaint.account_id)
         ).all()
     )
+    next_due = cadence.next_due_dates(policy, cadence.rows(connection, found))
     rows = []
     for account in accounts:
         tier = str(getattr(account.tier, "value", account.tier))
@@ -206,9 +188,6 @@ def _rows_for(connection: Connection, ids: list[str], intervals: dict[str, int])
         previous3 = sum(amount for _, amount in months[3:6]) if len(months) >= 6 else None
         trend = round((last3 - previous3) * 1000 / previous3) if last3 is not None and previous3 else None
         last_visit = _as_utc(last_visits.get(account.id))
-        next_due = None
-        if last_visit is not None:
-            next_due = business_today(last_visit) + timedelta(days=intervals.get(tier, DEFAULT_INTERVAL_DAYS))
         people = contacts.get(account.id, [])
         rows.append(
             {
@@ -230,7 +209,7 @@ def _rows_for(connection: Connection, ids: list[str], intervals: dict[str, int])
                 "previous3_fen": previous3,
                 "trend_permille": trend,
                 "last_visit_at": last_visit,
-                "next_visit_due": next_due,
+                "next_visit_due": next_due.get(account.id),
                 "open_complaints": complaints.get(account.id, 0),
                 "search_text": search_text(
                     [account.name, account.short_name, *(c.name for c in people)],
@@ -261,11 +240,11 @@ def refresh_connection(connection: Connection, account_ids: Iterable[str]) -> No
     if not ids:
         return
     ensure_search_table(connection)
-    intervals = cadence_intervals(connection)
+    policy = cadence.load_policy(connection)
     index = AccountIndex.__table__
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        rows = _rows_for(connection, chunk, intervals)
+        rows = _rows_for(connection, chunk, policy)
         old = select(index.c.id).where(index.c.account_id.in_(chunk)).scalar_subquery()
         connection.execute(delete(search_table).where(search_table.c.rowid.in_(old)))
         connection.execute(delete(index).where(index.c.account_id.in_(chunk)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from kamdesk.models.enums import VisitKind
@@ -26,7 +27,7 @@ Row = tuple[Any, ...]
 
 
 def tracked(
-    session: Session, columns: Sequence[str], account_ids: Collection[str] | None = None
+    session: Session | Connection, columns: Sequence[str], account_ids: Collection[str] | None = None
 ) -> list[Row]:
     """``columns`` (names, or SQL expressions over them) of every tracked account's summary row,
     or of those among ``account_ids``. One pass over one compact table: no visit or revenue row

@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from kamdesk.domain import account_summary as summary
@@ -118,7 +118,7 @@ def default_policy() -> Policy:
     return Policy(tuple(Rule(*row) for row in DEFAULT_CADENCE))
 
 
-def load_policy(session: Session, team_id: str | None = None) -> Policy:
+def load_policy(session: Session | Connection, team_id: str | None = None) -> Policy:
     """The team's rules where the team has any, else the store's default rules, else the built-ins.
 
     A team rule replaces the default for the same tier and kind."""
@@ -192,7 +192,7 @@ START_OF_KIND = {kind: 5 + len(_KINDS) + index for index, kind in enumerate(_KIN
 
 
 def rows(
-    session: Session, account_ids: Collection[str] | None = None, extra: Sequence[str] = ()
+    session: Session | Connection, account_ids: Collection[str] | None = None, extra: Sequence[str] = ()
 ) -> list[summary.Row]:
     """``ROW`` of every tracked account (or of those among ``account_ids``) from the account
     summary, followed by the ``extra`` summary columns (positions from ``len(ROW)`` on)."""
@@ -260,6 +260,25 @@ def evaluate(
             tier = TIERS[row[TIER]]
             result.append(AccountCadence(row[ID], row[NAME], tier, row[CITY], row[DISTRICT], tuple(statuses)))
     return result
+
+
+def next_due_dates(policy: Policy, rows: Iterable[summary.Row]) -> dict[str, date | None]:
+    """Per account (a row of ``rows``), the first day a visit of some kind falls due under
+    ``policy``, as ``evaluate`` would say; None when a kind has never been contacted and there is
+    no customer-since day (due now). Unlike ``evaluate`` this does not depend on today, so the
+    portfolio index stores and sorts on it."""
+    days = Days()
+    starts: dict[str, list[tuple[Rule, int]]] = {}
+    for rule in policy.rules:
+        starts.setdefault(rule.tier.value, []).append((rule, START_OF_KIND[rule.kind]))
+    found: dict[str, date | None] = {}
+    for row in rows:
+        dues = [
+            rule.next_due(days[row[at]]) if row[at] else None  # type: ignore[arg-type]
+            for rule, at in starts.get(row[TIER], ())
+        ]
+        found[row[ID]] = None if None in dues else min(dues, default=None)  # type: ignore[type-var]
+    return found
 
 
 def portfolio_cadence(

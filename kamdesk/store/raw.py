@@ -11,12 +11,14 @@ import sqlite3
 from collections.abc import Collection
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 
-def cursor(session: Session) -> sqlite3.Cursor:
+def cursor(session: Session | Connection) -> sqlite3.Cursor:
     """A cursor on the connection (and so inside the transaction) the session already uses."""
-    driver = session.connection().connection.driver_connection
+    connection = session.connection() if isinstance(session, Session) else session
+    driver = connection.connection.driver_connection
     assert isinstance(driver, sqlite3.Connection)
     return driver.cursor()
 
@@ -31,5 +33,7 @@ def in_list(name: str, values: Collection[Any], params: dict[str, Any]) -> str:
     return "(" + ", ".join(keys) + ")" if keys else "(NULL)"
 
 
-def rows(session: Session, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+def rows(
+    session: Session | Connection, sql: str, params: dict[str, Any] | None = None
+) -> list[tuple[Any, ...]]:
     return cursor(session).execute(sql, params or {}).fetchall()

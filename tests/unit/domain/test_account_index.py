@@ -88,6 +88,37 @@ def test_index_follows_contacts_revenue_visits_complaints_and_deletes(store) -> 
         assert index_row(session, account.id) is None
 
 
+def test_next_visit_due_is_the_cadence_engines(store) -> None:
+    """Calendar months, as the cadence engine counts them: a monthly call after 31 January is due
+    on 28 February (not 30 days later); the earliest kind wins; never contacted is "due now"."""
+    from kamdesk.domain import cadence
+
+    with store.sessions.begin() as session:
+        account_index.ensure(session)
+        for kind, visits, period in (
+            (VisitKind.PHONE, 1, CadencePeriod.MONTH),
+            (VisitKind.ONSITE, 1, CadencePeriod.QUARTER),
+        ):
+            outbox.insert(session, CadenceRule(tier=Tier.B1, visit_kind=kind, visits=visits, period=period))
+        called = outbox.insert(session, factories.account(tier=Tier.B1, customer_since=None))
+        fresh = outbox.insert(session, factories.account(tier=Tier.B1, customer_since=None))
+    with store.sessions.begin() as session:
+        account_index.ensure(session)
+        for kind, moment in (
+            (VisitKind.ONSITE, datetime(2026, 1, 10, 2, 0, tzinfo=UTC)),  # due again 10 April
+            (VisitKind.PHONE, datetime(2026, 1, 31, 1, 30, tzinfo=UTC)),  # 09:30 in Changsha
+        ):
+            outbox.insert(
+                session,
+                Visit(account_id=called.id, kind=kind, status=VisitStatus.SUBMITTED, occurred_at=moment),
+            )
+    with store.sessions() as session:
+        assert index_row(session, called.id).next_visit_due == date(2026, 2, 28)
+        assert index_row(session, fresh.id).next_visit_due is None
+        engine_view = cadence.account_cadence(session, called.id, date(2026, 2, 1))
+        assert engine_view is not None and engine_view.next_due == date(2026, 2, 28)
+
+
 def test_queries_filter_by_role_status_and_sort_with_stable_paging(demo_store) -> None:
     me = demo_store.user_id
     with demo_store.sessions.begin() as session:

@@ -202,10 +202,6 @@ class SyncEngine:
         body = batch.encoded()
         return self._call(lambda: self.client.push_encoded(body), report)
 
-    def pending_count(self) -> int:
-        with self.store.sessions() as session:
-            return self._pending_count(session)
-
     @staticmethod
     def _pending_count(session: Session) -> int:
         return session.scalar(

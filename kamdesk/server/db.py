@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Dialect, Engine, Table, create_engine, event, insert, text
@@ -88,20 +89,14 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     session.execute(insert(table), rows)
 
 
+@cache
 def _sqlite_insert(table: Table, columns: tuple[str, ...], dialect: Dialect) -> tuple[str, list[Any]]:
     """The statement and the columns' own bind processors (what SQLAlchemy would apply per row),
     so a bulk insert is one driver ``executemany`` without per-row statement bookkeeping."""
-    key = (table.name, columns)
-    cached = _SQLITE_INSERTS.get(key)
-    if cached is None:
-        names = ", ".join(f'"{name}"' for name in columns)
-        marks = ", ".join("?" for _ in columns)
-        processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
-        cached = _SQLITE_INSERTS[key] = (f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', processors)
-    return cached
-
-
-_SQLITE_INSERTS: dict[tuple[str, tuple[str, ...]], tuple[str, list[Any]]] = {}
+    names = ", ".join(f'"{name}"' for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
+    return f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', processors
 
 
 class Database:

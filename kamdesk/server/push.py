@@ -126,8 +126,8 @@ def push(database: Database, caller: Caller, request: PushRequest) -> PushRespon
                 response, recorder = _apply(session, caller, request, careful=careful)
                 batch_row.response = response.model_dump_json()
                 session.flush()
-                # Last: take change-log positions. The counter row stays locked until the
-                # commit right after, so nothing else may happen in between.
+                # Last: take change-log positions (on SQLite the counter row stays locked until
+                # the commit right after; see ``changelog.allocate_positions``).
                 recorder.flush()
                 return response
         except _Claimed:

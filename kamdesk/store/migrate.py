@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from kamdesk.errors import UserError
 from kamdesk.i18n import _
@@ -86,6 +87,10 @@ def backup_file(path: Path, backup_dir: Path, revision: str) -> Path:
     return target
 
 
+def _driver_leaves_transactions_to_us(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+
+
 def migrate(path: Path, backup_dir: Path, *, target: str = "head") -> MigrationResult:
     """Upgrade the store at ``path`` to ``target``, backing it up first if it holds data."""
     current = read_revision(path)
@@ -103,10 +108,14 @@ def migrate(path: Path, backup_dir: Path, *, target: str = "head") -> MigrationR
     backup = backup_file(path, backup_dir, current) if current is not None else None
 
     from alembic import command
-    from sqlalchemy import create_engine
+    from sqlalchemy import create_engine, event
 
     config = alembic_config()
     engine = create_engine(f"sqlite:///{path}")
+    # One transaction for every step: the driver would run DDL outside any transaction, so a
+    # crash half-way through would leave a half-migrated store behind (SQLAlchemy's recipe).
+    event.listen(engine, "connect", _driver_leaves_transactions_to_us)
+    event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection  # type: ignore[attr-defined]

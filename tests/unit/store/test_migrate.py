@@ -64,6 +64,40 @@ def test_each_earlier_revision_upgrades_to_head_keeping_data_and_backing_up(
         assert connection.execute("SELECT display_name FROM users").fetchall() == [("李明",)]
 
 
+def test_a_migration_that_fails_half_way_leaves_the_store_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All steps run in one transaction: the summary table created before the failing trigger
+    is rolled back with it, and the store stays at the earlier revision (and opens later)."""
+    import sqlalchemy
+    from sqlalchemy import event
+
+    path = tmp_path / "store.sqlite3"
+    earlier = known_revisions()[-2]
+    migrate(path, tmp_path / "backups", target=earlier)
+    real_create_engine = sqlalchemy.create_engine
+
+    def failing_engine(*args, **kwargs):  # type: ignore[no-untyped-def]
+        engine = real_create_engine(*args, **kwargs)
+
+        def fail_on_trigger(_conn, _cursor, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
+            if statement.lstrip().upper().startswith("CREATE TRIGGER"):
+                raise sqlite3.OperationalError("disk I/O error (simulated)")
+
+        event.listen(engine, "before_cursor_execute", fail_on_trigger)
+        return engine
+
+    monkeypatch.setattr(sqlalchemy, "create_engine", failing_engine)
+    with pytest.raises(sqlalchemy.exc.DBAPIError):
+        migrate(path, tmp_path / "backups")
+    monkeypatch.undo()
+    assert read_revision(path) == earlier
+    with sqlite3.connect(path) as connection:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "account_summary" not in tables
+    assert migrate(path, tmp_path / "backups").to_revision == HEAD_REVISION
+
+
 def test_store_at_head_is_not_migrated_nor_backed_up(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite3"
     migrate(path, tmp_path / "backups")

@@ -147,9 +147,8 @@ class PortfolioTableModel(QAbstractTableModel):
         if not self._index_ready:
             with self._sessions() as session:
                 current = account_index.is_current(session)
-            if not current:  # only a store migrated with accounts in it: write once, in the background
-                with self._sessions.begin() as session:
-                    account_index.ensure(session)
+            if not current:  # a store migrated with accounts in it: built once, in the background
+                account_index.rebuild_in_steps(self._sessions)
             self._index_ready = True
         started = time.perf_counter()
         with self._sessions() as session:

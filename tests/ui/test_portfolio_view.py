@@ -142,6 +142,19 @@ def _sort_value(row, key: SortKey):
     }[key]
 
 
+def test_a_stale_index_is_rebuilt_in_the_background_before_the_first_page(qtbot, demo_store) -> None:
+    from kamdesk.domain import account_index
+
+    with demo_store.sessions.begin() as session:  # e.g. a store upgraded to a new index version
+        account_index.mark_stale(session)
+    model = PortfolioTableModel(demo_store.sessions)
+    with qtbot.waitSignal(model.loaded, timeout=20000):
+        model.refresh()
+    assert model.rowCount() == 60
+    with demo_store.sessions() as session:
+        assert account_index.is_current(session)
+
+
 def test_model_passes_qtmodeltester(qtbot, qtmodeltester, demo_store) -> None:
     model = PortfolioTableModel(demo_store.sessions)
     with qtbot.waitSignal(model.loaded, timeout=20000):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from kamdesk.domain import account_index, portfolio, saved_filters
@@ -148,3 +149,32 @@ def test_rebuild_matches_incremental_maintenance(demo_store) -> None:
         account_index.rebuild(session)
         assert dict(session.execute(texts).all()) == first
         assert len(first) == 60
+
+
+def test_a_rebuild_in_steps_matches_a_rebuild_and_is_redone_when_cut_short(demo_store, monkeypatch) -> None:
+    """Short transactions of a few accounts each; the index is current only once all are in."""
+    rows = select(AccountIndex.account_id, AccountIndex.next_visit_due, AccountIndex.revenue_fen)
+    with demo_store.sessions.begin() as session:
+        account_index.rebuild(session)
+        whole = set(session.execute(rows).all())
+    calls = 0
+    refresh = account_index.refresh_connection
+
+    def dies_on_the_third_step(connection, ids):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("killed")
+        refresh(connection, ids)
+
+    monkeypatch.setattr(account_index, "refresh_connection", dies_on_the_third_step)
+    with pytest.raises(RuntimeError):
+        account_index.rebuild_in_steps(demo_store.sessions, step=25)
+    with demo_store.sessions() as session:
+        assert not account_index.is_current(session)
+        assert len(session.execute(rows).all()) == 50  # two steps of 25 were committed
+    monkeypatch.undo()
+    assert account_index.rebuild_in_steps(demo_store.sessions, step=25) == 60
+    with demo_store.sessions() as session:
+        assert account_index.is_current(session)
+        assert set(session.execute(rows).all()) == whole

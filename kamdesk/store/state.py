@@ -9,6 +9,8 @@ from kamdesk.models.base import utcnow
 from kamdesk.models.local import SyncState
 
 CURRENT_USER = "current_user_id"
+LAST_SYNC = "last_sync_at"
+"""When the last complete sync (push and pull) ended, ISO text."""
 DEMO = "demo_portfolio"
 
 

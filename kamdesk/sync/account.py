@@ -6,12 +6,15 @@ from __future__ import annotations
 import platform
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kamdesk.store import state
 from kamdesk.store.database import Store, open_store
-from kamdesk.sync.client import SyncClient
 from kamdesk.sync.credentials import TokenStore
 from kamdesk.sync.errors import AuthenticationError, SyncError
+
+if TYPE_CHECKING:  # the client brings httpx, which the window does not need to start
+    from kamdesk.sync.client import SyncClient
 
 SERVER_URL = "server_url"
 USERNAME = "username"
@@ -43,6 +46,8 @@ def sign_in(
     client: SyncClient | None = None,
 ) -> SignedIn:
     """Log in, keep the token, and record the user in the store at ``database`` (created if new)."""
+    from kamdesk.sync.client import SyncClient
+
     client = client or SyncClient(server_url)
     try:
         login = client.login(username, password, device_name())
@@ -89,6 +94,8 @@ def signed_in(store: Store) -> SignedIn | None:
 
 def connect(store: Store, tokens: TokenStore, *, timeout: float | None = None) -> SyncClient:
     """A client for the signed-in user; ``AuthenticationError`` when there is no usable token."""
+    from kamdesk.sync.client import SyncClient
+
     who = signed_in(store)
     if who is None:
         raise AuthenticationError("not signed in")
@@ -107,6 +114,8 @@ def sign_out(store: Store, tokens: TokenStore) -> None:
         return
     token = tokens.load(who.server_url, who.username)
     if token:
+        from kamdesk.sync.client import SyncClient
+
         client = SyncClient(who.server_url, token, timeout=5.0)
         try:
             client.logout()

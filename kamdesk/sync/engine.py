@@ -33,7 +33,6 @@ from kamdesk.sync.retry import RetryPolicy
 
 log = logging.getLogger("kamdesk.sync")
 
-LAST_SYNC = "last_sync_at"
 BATCH_SIZE = 500
 PAGE_SIZE = 1000
 
@@ -159,7 +158,7 @@ class SyncEngine:
         self.push(report)
         self.pull(report)
         with self.store.sessions.begin() as session:
-            state.put(session, LAST_SYNC, utcnow().isoformat())
+            state.put(session, state.LAST_SYNC, utcnow().isoformat())
         return report
 
     # --- push ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
@@ -18,9 +19,11 @@ from kamdesk.store import state
 from kamdesk.store.database import Store
 from kamdesk.sync import account
 from kamdesk.sync.credentials import TokenStore
-from kamdesk.sync.engine import LAST_SYNC, SyncEngine, SyncProgress, SyncReport
 from kamdesk.sync.errors import AuthenticationError, SyncError, TransientError
 from kamdesk.ui.operations import Operation, run_in_background
+
+if TYPE_CHECKING:
+    from kamdesk.sync.engine import SyncProgress, SyncReport
 
 log = logging.getLogger("kamdesk.ui.sync")
 SYNC_INTERVAL_MS = 5 * 60 * 1000
@@ -64,7 +67,7 @@ class SyncController(QObject):
     def status(self) -> SyncStatus:
         with self.store.sessions() as session:
             pending = pending_changes(session)
-            last = state.get(session, LAST_SYNC)
+            last = state.get(session, state.LAST_SYNC)
         return SyncStatus(
             account.signed_in(self.store),
             self.running,
@@ -91,6 +94,8 @@ class SyncController(QObject):
         QThreadPool.globalInstance().waitForDone(wait_ms)
 
     def _work(self) -> SyncReport:
+        from kamdesk.sync.engine import SyncEngine  # on the worker: it brings httpx and the index
+
         client = account.connect(self.store, self.tokens)
         try:
             who = account.signed_in(self.store)

@@ -23,7 +23,7 @@ from kamdesk.errors import UserError
 from kamdesk.i18n import _
 from kamdesk.ui.fonts import install_cjk_font
 from kamdesk.ui.main_window import MainWindow, Section
-from kamdesk.ui.operations import run_in_background
+from kamdesk.ui.tasks import run_in_background
 
 if TYPE_CHECKING:
     from kamdesk.domain.workspace import Workspace
@@ -334,8 +334,7 @@ def run(settings: Settings, on_window: Callable[[MainWindow], None] | None = Non
             )
         )
     window.show()
-    operation = run_in_background(lambda: _open_workspace(settings), opened, failed)
+    run_in_background(lambda: _open_workspace(settings), opened, failed)
     app.exec()
-    del operation
     shell.close()
     return outcome["code"]

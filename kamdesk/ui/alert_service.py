@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kamdesk.domain import alerts
 from kamdesk.domain.alerts import AlertBoard, Evaluation
-from kamdesk.ui.operations import Operation, run_in_background
+from kamdesk.ui.tasks import run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,6 @@ class AlertService(QObject):
         self.clock = clock
         self.board = AlertBoard()
         self.busy = False
-        self._operation: Operation | None = None
 
     def now(self) -> datetime:
         return self.clock()
@@ -55,7 +54,7 @@ class AlertService(QObject):
         if self.busy:
             return
         self.busy = True
-        self._operation = run_in_background(lambda: self._evaluate(None), self._apply, self._failed)
+        run_in_background(lambda: self._evaluate(None), self._apply, self._failed)
 
     def _failed(self, error: BaseException) -> None:
         self.busy = False

@@ -35,8 +35,8 @@ from kamdesk.errors import UserError
 from kamdesk.i18n import N_, _, ngettext
 from kamdesk.ui.alert_dialogs import QuickLogDialog
 from kamdesk.ui.alert_service import AlertService
-from kamdesk.ui.operations import Operation, run_in_background
 from kamdesk.ui.rows_model import ColumnSpec, RowsModel
+from kamdesk.ui.tasks import run_in_background
 
 log = logging.getLogger(__name__)
 WEEKDAYS = [N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun")]
@@ -107,7 +107,6 @@ class PlanView(QWidget):
         self.capacity = planning.Capacity()
         self.week = planning.week_start(business_today(service.now()))
         self.plan: WeekPlan | None = None
-        self._operation: Operation | None = None
 
         self.previous_button = QPushButton("◀", self)
         self.this_week_button = QPushButton(_("This week"), self)
@@ -334,7 +333,7 @@ class PlanView(QWidget):
             with sessions() as session:
                 return planning.propose_week(session, start, today, capacity)
 
-        self._operation = run_in_background(work, self._show_plan, self._plan_failed)
+        run_in_background(work, self._show_plan, self._plan_failed)
 
     def _plan_failed(self, error: BaseException) -> None:
         log.error("planning the week failed", exc_info=error)

@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPoint, QRunnable, QSize, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPoint, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -46,6 +46,7 @@ from kamdesk.errors import UserError
 from kamdesk.i18n import _, ngettext
 from kamdesk.printing import sheets
 from kamdesk.ui.portfolio_model import ACCOUNT_ID_ROLE
+from kamdesk.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -120,32 +121,11 @@ class PdfResult:
     pages: list[QImage] | None
 
 
-class _JobSignals(QObject):
-    finished = Signal(object)  # PdfResult
-    failed = Signal(str, bool)  # message, is a bug
-
-
-class PdfJob(QRunnable):
-    """Gather (own session), lay out and render preview pages on a pool thread."""
-
-    def __init__(self, sessions: sessionmaker[Session], produce: Callable[[Session], bytes]) -> None:
-        super().__init__()
-        self.sessions = sessions
-        self.produce = produce
-        self.signals = _JobSignals()
-
-    def run(self) -> None:
-        try:
-            with self.sessions() as session:
-                pdf = self.produce(session)
-            self.signals.finished.emit(PdfResult(pdf, render_pages(pdf)))
-        except UserError as error:
-            self.signals.failed.emit(error.message, False)
-        except Exception:
-            log.exception("making a PDF failed")
-            self.signals.failed.emit(
-                _("The document could not be made. Please send kamdesk.log to support."), True
-            )
+def make_pdf(sessions: sessionmaker[Session], produce: Callable[[Session], bytes]) -> PdfResult:
+    """Gather (own session), lay out and render preview pages: runs on the print thread."""
+    with sessions() as session:
+        pdf = produce(session)
+    return PdfResult(pdf, render_pages(pdf))
 
 
 class PrintRequest(QObject):
@@ -170,12 +150,9 @@ class PrintRequest(QObject):
         self.file_name = file_name
         self.show = show
         self.dialog: PdfPreviewDialog | None = None
-        self.job = PdfJob(sessions, produce)
-        self.job.signals.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
-        self.job.signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
         QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
         _alive.add(self)  # a request made without a parent must outlive the caller's reference
-        _pool().start(self.job)
+        _printer().submit(lambda: make_pdf(sessions, produce), self._finished, self._failed)
 
     def _finished(self, result: PdfResult) -> None:
         QGuiApplication.restoreOverrideCursor()
@@ -190,30 +167,34 @@ class PrintRequest(QObject):
             dialog.show()
         self.ready.emit(dialog)
 
-    def _failed(self, message: str, _bug: bool) -> None:
+    def _failed(self, error: BaseException) -> None:
         QGuiApplication.restoreOverrideCursor()
         _alive.discard(self)
+        if isinstance(error, UserError):
+            message = error.message
+        else:
+            log.error("making a PDF failed", exc_info=error)
+            message = _("The document could not be made. Please send kamdesk.log to support.")
         if self.show:
             QMessageBox.warning(self.parent_widget, _("Cannot print"), message)
         self.failed.emit(message)
 
 
-_pdf_pool: QThreadPool | None = None
+_print_queue: TaskRunner | None = None
 _alive: set[QObject] = set()
 
 
-def _pool() -> QThreadPool:
-    """The PDF pool: one thread, so a burst of print requests does not starve database work."""
-    global _pdf_pool
-    if _pdf_pool is None:
-        _pdf_pool = QThreadPool()
-        _pdf_pool.setMaxThreadCount(1)
-    return _pdf_pool
+def _printer() -> TaskRunner:
+    """The PDF queue: a thread of its own, so a burst of print requests does not starve database work."""
+    global _print_queue
+    if _print_queue is None:
+        _print_queue = TaskRunner()
+    return _print_queue
 
 
 def wait_for_print_jobs(msecs: int = 30_000) -> bool:
     """Block until queued PDF jobs finish (used on shutdown and by tests)."""
-    return _pool().waitForDone(msecs)
+    return _printer().wait(msecs)
 
 
 # ---------------------------------------------------------------- the preview dialog

@@ -2,7 +2,7 @@
 month's, writing the narrative and plan (autosaved), submitting, exporting PDF/XLSX.
 
 Everything that touches the store or writes a file runs on the report worker thread
-(``ReportTasks``); the widgets only show results.
+(a ``TaskRunner``: one thread, in order); the widgets only show results.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from kamdesk.models.enums import AccountStatus, ReportKind, ReportStatus
 from kamdesk.printing.report_pdf import write_report_pdf
 from kamdesk.store.database import Store
 from kamdesk.ui.report_editor import ReportEditor
-from kamdesk.ui.report_tasks import ReportTasks
+from kamdesk.ui.tasks import TaskRunner
 
 AUTOSAVE_MS = 1500
 Index = QModelIndex | QPersistentModelIndex
@@ -143,7 +143,7 @@ class ReportsView(QWidget):
         super().__init__(parent)
         self.store = store
         self.team_source = team_source or NoTeamFigures()
-        self.tasks = ReportTasks(self)
+        self.tasks = TaskRunner(self)
         self.dirty = False
 
         self.day_edit = QDateEdit(self)
@@ -245,7 +245,7 @@ class ReportsView(QWidget):
             with self.store.sessions() as session:
                 return reports.list_reports(session, self._scope(session))
 
-        self.tasks.run(work, self.model.set_rows, self._show_error)
+        self.tasks.submit(work, self.model.set_rows, self._show_error)
 
     def build(self, kind: ReportKind) -> None:
         """Build (or reopen) the report of the week or month holding the chosen date."""
@@ -263,7 +263,7 @@ class ReportsView(QWidget):
                 return _Opened(document, self._accounts(session, scope), reports.list_reports(session, scope))
 
         self._say(_("Computing the report…"))
-        self.tasks.run(work, lambda opened: (self._show(opened), self._say("")), self._show_error)
+        self.tasks.submit(work, lambda opened: (self._show(opened), self._say("")), self._show_error)
 
     def open_report(self, report_id: str) -> None:
         self.save_now()
@@ -277,7 +277,7 @@ class ReportsView(QWidget):
                     reports.list_reports(session, scope),
                 )
 
-        self.tasks.run(work, self._show, self._show_error)
+        self.tasks.submit(work, self._show, self._show_error)
 
     def _list_clicked(self, index: QModelIndex) -> None:
         report_id = self.model.data(index, REPORT_ID_ROLE)
@@ -306,7 +306,7 @@ class ReportsView(QWidget):
             self.editor.status.setText(_("Draft · saved"))
             self.saved.emit()
 
-        self.tasks.run(work, done, self._show_error)
+        self.tasks.submit(work, done, self._show_error)
 
     def refresh_figures(self) -> None:
         document = self.editor.document
@@ -323,7 +323,7 @@ class ReportsView(QWidget):
                     refreshed, self._accounts(session, scope), reports.list_reports(session, scope)
                 )
 
-        self.tasks.run(work, self._show, self._show_error)
+        self.tasks.submit(work, self._show, self._show_error)
 
     def submit(self) -> None:
         document = self.editor.document
@@ -351,7 +351,7 @@ class ReportsView(QWidget):
                 self.editor.update_requirements()
             self._show_error(error)
 
-        self.tasks.run(work, done, refused)
+        self.tasks.submit(work, done, refused)
 
     def amend(self) -> None:
         """Open a correction draft of the submitted report on screen."""
@@ -368,7 +368,7 @@ class ReportsView(QWidget):
                     correction, self._accounts(session, scope), reports.list_reports(session, scope)
                 )
 
-        self.tasks.run(work, self._show, self._show_error)
+        self.tasks.submit(work, self._show, self._show_error)
 
     def _ask_export(self, kind: str) -> None:
         document = self.editor.document
@@ -396,7 +396,7 @@ class ReportsView(QWidget):
             self.exported.emit(str(written))
 
         self._say(_("Exporting…"))
-        self.tasks.run(lambda: writer(document, path), done, self._show_error)
+        self.tasks.submit(lambda: writer(document, path), done, self._show_error)
 
     def hideEvent(self, event: Any) -> None:
         self.save_now()
@@ -404,5 +404,5 @@ class ReportsView(QWidget):
 
     def closeEvent(self, event: Any) -> None:
         self.save_now()
-        self.tasks.wait()
+        self.tasks.wait(30_000)
         super().closeEvent(event)

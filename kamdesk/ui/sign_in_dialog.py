@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 from kamdesk.i18n import _
 from kamdesk.sync.account import SignedIn
 from kamdesk.sync.errors import AuthenticationError, RefusedError, TransientError
-from kamdesk.ui.operations import Operation, run_in_background
+from kamdesk.ui.tasks import run_in_background
 
 
 def explain_login_error(error: BaseException) -> str:
@@ -37,7 +37,6 @@ class SignInDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Sign in to the server"))
         self._sign_in = sign_in
-        self._operation: Operation | None = None
         self.result_user: SignedIn | None = None
 
         self.server = QLineEdit(server_url, self)
@@ -80,16 +79,12 @@ class SignInDialog(QDialog):
             return
         self.buttons.setEnabled(False)
         self.message.setText(_("Signing in…"))
-        self._operation = run_in_background(
-            lambda: self._sign_in(server, user, password), self._done, self._failed
-        )
+        run_in_background(lambda: self._sign_in(server, user, password), self._done, self._failed)
 
     def _done(self, user: SignedIn) -> None:
-        self._operation = None
         self.result_user = user
         self.accept()
 
     def _failed(self, error: BaseException) -> None:
-        self._operation = None
         self.buttons.setEnabled(True)
         self.message.setText(explain_login_error(error))

@@ -20,7 +20,7 @@ from kamdesk.store.database import Store
 from kamdesk.sync import account
 from kamdesk.sync.credentials import TokenStore
 from kamdesk.sync.errors import AuthenticationError, SyncError, TransientError
-from kamdesk.ui.operations import Operation, run_in_background
+from kamdesk.ui.tasks import run_in_background
 
 if TYPE_CHECKING:
     from kamdesk.sync.engine import SyncProgress, SyncReport
@@ -49,7 +49,7 @@ class SyncController(QObject):
         super().__init__(parent)
         self.store = store
         self.tokens = tokens
-        self._operation: Operation | None = None
+        self._operation: int | None = None  # the running job's id
         self._stop = False
         self._online: bool | None = None
         self._message = ""

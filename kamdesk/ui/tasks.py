@@ -1,6 +1,15 @@
-"""Database work off the GUI thread: one serial worker thread runs jobs in order and hands the
-results back to the GUI thread through a queued signal (DESIGN.md "Operations, not ad-hoc
-threads"). Callbacks run on the GUI thread; a job's exception goes to its ``on_error``."""
+"""Work off the GUI thread, results back on it (DESIGN.md "Operations, not ad-hoc threads").
+
+- ``TaskRunner``: a queue with one worker thread of its own; jobs run in the order submitted, so
+  database work keeps its order (an autosave queued before a submit is written first). Views own
+  one each; printing has its own so a burst of PDFs does not hold up database work.
+- ``run_in_background``: one-off work (sign-in, sync, planning, opening the store) on Qt's global
+  pool, in parallel with other one-offs.
+
+Both hand the result or the exception back through a queued signal: callbacks run on the GUI
+thread, an exception goes to ``on_error`` (logged and re-raised when there is none), and a result
+whose receiver or runner was deleted meanwhile is dropped.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +18,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
@@ -33,12 +43,16 @@ class _Job(QRunnable):
 
 
 class TaskRunner(QObject):
+    """Run ``submit``-ted work on ``pool`` (default: a pool of one thread, in order)."""
+
     finished = Signal(int, object, object)  # job id, result, error
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        if pool is None:
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(1)
+        self._pool = pool
         self._ids = itertools.count(1)
         self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[BaseException], None] | None]] = {}
         self.finished.connect(self._deliver)
@@ -55,6 +69,7 @@ class TaskRunner(QObject):
         return job_id
 
     def busy(self) -> bool:
+        """Whether a submitted job has not reported back yet (ran, and its callback ran)."""
         return bool(self._callbacks)
 
     def wait(self, msecs: int = -1) -> bool:
@@ -63,6 +78,10 @@ class TaskRunner(QObject):
 
     def _deliver(self, job_id: int, result: object, error: object) -> None:
         on_done, on_error = self._callbacks.pop(job_id, (None, None))
+        callback = on_done if error is None else on_error
+        if callback is not None and not _receiver_alive(callback):
+            log.debug("result of job %s dropped: its receiver was deleted", job_id)
+            return
         if error is not None:
             if on_error is not None:
                 on_error(error)  # type: ignore[arg-type]
@@ -72,3 +91,24 @@ class TaskRunner(QObject):
             return
         if on_done is not None:
             on_done(result)
+
+
+def _receiver_alive(callback: Callable[..., Any]) -> bool:
+    """False for a bound method of a widget or other QObject that Qt has deleted meanwhile."""
+    receiver = getattr(callback, "__self__", None)
+    return not isinstance(receiver, QObject) or shiboken6.isValid(receiver)
+
+
+_background: TaskRunner | None = None
+
+
+def run_in_background(
+    work: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None],
+) -> int:
+    """Run one-off ``work`` on Qt's global pool (in parallel, no order); returns its job id."""
+    global _background
+    if _background is None:
+        _background = TaskRunner(pool=QThreadPool.globalInstance())
+    return _background.submit(work, on_done, on_error)

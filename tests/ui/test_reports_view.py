@@ -93,7 +93,7 @@ def test_plan_items_are_saved_with_their_account(qtbot, view, store) -> None:
     combo.setCurrentIndex(combo.findData("acc-A"))
     view.save_now()
     view.tasks.wait()
-    qtbot.waitUntil(lambda: not view.tasks.busy, timeout=20_000)
+    qtbot.waitUntil(lambda: not view.tasks.busy(), timeout=20_000)
     with store.sessions() as session:
         saved = session.get(Report, document.id).plan
     assert [(p["text"], p["account_id"], p["account_name"]) for p in saved] == [

@@ -185,6 +185,31 @@ def cell_style(commands: Sequence[tuple[Any, ...]] = ()) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
 
+def fact_table(rows: list[list[Any]], *, paired: range, wide: Sequence[int] = ()) -> Table:
+    """Key/value facts at the head of a sheet: label, value, label, value per row, on shaded
+    label cells; the rows in ``paired`` have a second label, each row in ``wide`` one value
+    across the three right cells."""
+    table = Table(rows, colWidths=[24 * mm, 65 * mm, 24 * mm, CONTENT_WIDTH - 113 * mm])
+    style = cell_style(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+            ("BACKGROUND", (0, 0), (0, -1), SHADE),
+            ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+            ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
+            ("TEXTCOLOR", (2, 0), (2, -1), MUTED),
+            ("BACKGROUND", (2, paired.start), (2, paired.stop - 1), SHADE),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ]
+    )
+    for row in wide:
+        style.add("SPAN", (1, row), (3, row))
+    table.setStyle(style)
+    return table
+
+
 def table_style(*, header_rows: int = 1, zebra: bool = True) -> TableStyle:
     """Thin grid, shaded header rows, optional zebra striping."""
     commands: list[tuple[Any, ...]] = [

@@ -15,15 +15,13 @@ from kamdesk.printing.data import BillingMonth, ContactInfo, PrevisitData, Produ
 from kamdesk.printing.form_sheet import blank_form, p, signature_flowables
 from kamdesk.printing.layout import (
     CONTENT_WIDTH,
-    MUTED,
-    RULE,
-    SHADE,
     WARN,
     PageHeader,
     SheetParagraph,
     build_pdf,
     cell_style,
     data_table,
+    fact_table,
     sheet_styles,
 )
 
@@ -114,25 +112,7 @@ def _profile(data: PrevisitData) -> Table:
         )
     if a.notes:
         rows.append([k(_("Notes")), v(a.notes), "", ""])
-    table = Table(rows, colWidths=[24 * mm, 65 * mm, 24 * mm, CONTENT_WIDTH - 113 * mm])
-    style = cell_style(
-        [
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("BOX", (0, 0), (-1, -1), 0.5, RULE),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-            ("BACKGROUND", (0, 0), (0, -1), SHADE),
-            ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-            ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
-            ("TEXTCOLOR", (2, 0), (2, -1), MUTED),
-            ("BACKGROUND", (2, 0), (2, 3), SHADE),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ]
-    )
-    for row in range(4, len(rows)):
-        style.add("SPAN", (1, row), (3, row))
-    table.setStyle(style)
-    return table
+    return fact_table(rows, paired=range(0, 4), wide=range(4, len(rows)))
 
 
 def _contacts(contacts: list[ContactInfo], today: date) -> Flowable:

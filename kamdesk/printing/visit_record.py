@@ -13,12 +13,10 @@ from kamdesk.printing.data import VisitRecordData
 from kamdesk.printing.form_sheet import answered_form, p, section_bar, signature_block
 from kamdesk.printing.layout import (
     CONTENT_WIDTH,
-    MUTED,
-    RULE,
-    SHADE,
     PageHeader,
     build_pdf,
     cell_style,
+    fact_table,
     sheet_styles,
 )
 
@@ -91,26 +89,7 @@ def _facts(data: VisitRecordData) -> Table:
     ]
     if data.late_reason:
         rows.append([k(_("Reason for late entry")), v(data.late_reason), "", ""])
-    table = Table(rows, colWidths=[24 * mm, 65 * mm, 24 * mm, CONTENT_WIDTH - 113 * mm])
-    style = cell_style(
-        [
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("BOX", (0, 0), (-1, -1), 0.5, RULE),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-            ("BACKGROUND", (0, 0), (0, -1), SHADE),
-            ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-            ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
-            ("TEXTCOLOR", (2, 0), (2, -1), MUTED),
-            ("BACKGROUND", (2, 1), (2, 4), SHADE),
-            ("SPAN", (1, 0), (3, 0)),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ]
-    )
-    if data.late_reason:
-        style.add("SPAN", (1, 5), (3, 5))
-    table.setStyle(style)
-    return table
+    return fact_table(rows, paired=range(1, 5), wide=[0, 5] if data.late_reason else [0])
 
 
 def visit_record_story(data: VisitRecordData) -> list[Flowable]:

@@ -47,11 +47,6 @@ SINGLE_AUTHOR = frozenset({"visits", "reports"})
 ADMIN_ONLY = frozenset({"users", "teams", "form_templates", "revenue_months"})
 """Handed out by the server; changed through the admin CLI, not by pushes of managers."""
 MANAGER_FIELDS = frozenset({"primary_manager_id", "secondary_manager_id"})
-SERVER_FILLED = {
-    "accounts": ("owner_id", "primary_manager_id"),
-    "tasks": ("owner_id", "assignee_id", "assigner_id"),
-}
-"""Fields the server sets on a new row when the sender left them out (owner_id for every table)."""
 
 
 class _Rejected(Exception):
@@ -352,20 +347,23 @@ def _insert(batch: _Batch, model: type[SyncColumns], change: Change, fields: dic
     if missing:
         raise _Rejected("required", f"a new {change.entity} row needs {', '.join(missing)}", missing[0])
     caller = batch.caller
+    filled = {"owner_id"}  # what the server sets itself; compared with what was sent, below
     managers = {fields.get("primary_manager_id"), fields.get("secondary_manager_id")}
     if change.entity == "accounts" and not caller.is_admin and caller.user_id not in managers:
         if fields.get("primary_manager_id") is None:
             fields["primary_manager_id"] = caller.user_id
+            filled.add("primary_manager_id")
         elif not caller.is_supervisor:
             raise _Rejected("forbidden", "a new account must be yours", "primary_manager_id")
     obj = Draft.of(model, {**fields, "id": change.id})
     obj.owner_id = caller.user_id
     _check_role(batch, change.entity, obj)
     entity = change.entity
-    if entity == "tasks" and obj.assignee_id is None:
-        obj.assignee_id = caller.user_id
-    if entity == "tasks" and obj.assigner_id is None:
-        obj.assigner_id = caller.user_id
+    if entity == "tasks":
+        for default in ("assignee_id", "assigner_id"):
+            if getattr(obj, default) is None:
+                setattr(obj, default, caller.user_id)
+                filled.add(default)
     _check_references(batch, model, obj, set(fields))
     if entity == "accounts":
         _check_account_managers(batch, obj, set(fields) if caller.is_supervisor else set())
@@ -374,7 +372,6 @@ def _insert(batch: _Batch, model: type[SyncColumns], change: Change, fields: dic
     if entity == "visits":
         _check_visit(batch, obj)
     # The sender already holds the row unless the server filled in something it did not send.
-    filled = SERVER_FILLED.get(entity, ("owner_id",))
     as_sent = all(change.fields.get(key) == getattr(obj, key) for key in filled)
     batch.recorder.created(obj, echo=as_sent)
     batch.pending[change.entity].append(obj)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from kamdesk.domain import demo
 from kamdesk.domain.clock import business_datetime
+from kamdesk.domain.forms import parse_template
 from kamdesk.i18n import set_language
 from kamdesk.models import Account
 from kamdesk.printing import sheets
@@ -82,7 +83,7 @@ def main() -> None:
         f"per sheet: gather {statistics.mean(gather_ms):.1f} ms + layout {statistics.mean(layout_ms):.1f} ms"
     )
 
-    big = seed.big_template(80)
+    big = parse_template(seed.big_template(80))  # sheets print the form engine's parsed template
     with store.sessions() as session:
         data = previsit_data(session, account_ids[0], today=seed.TODAY)
     data = data.__class__(**{**data.__dict__, "template": big})

@@ -173,7 +173,10 @@ def main() -> int:
     queries = args.query or QUERIES
     if args.measure_only:
         measure(db, queries)
-        return 0
+        # As kamdesk itself does (kamdesk/__main__.py): PySide6 6.12 can abort the interpreter
+        # while tearing Qt down after a clean run; the figures are printed, leave without it.
+        sys.stdout.flush()
+        os._exit(0)
     if not db.exists():
         generate(db, args.size)
     if args.rebuild_index:
